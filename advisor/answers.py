@@ -1,0 +1,81 @@
+"""Answers to questions: parsing typed values and turning answers into facts."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from advisor.models import Question
+
+UNKNOWN = "unknown"
+UNKNOWN_WORDS = {"unknown", "weet niet", "weet_niet", "don't know", "dont know", "onbekend", "?"}
+YES = {"ja", "yes", "j", "y", "true"}
+NO = {"nee", "no", "n", "false"}
+_SCALE = {"k": 1e3, "duizend": 1e3, "mln": 1e6, "miljoen": 1e6, "m": 1e6, "mio": 1e6, "mld": 1e9, "miljard": 1e9}
+_AMOUNT = re.compile(r"^(?:eur|€)?\s*([0-9][0-9.,\s]*)\s*([a-z]*)\.?$")
+
+
+class AnswerError(ValueError):
+    """A value that does not fit its question; the message says what is allowed."""
+
+
+def parse_amount(text: str) -> float:
+    """'1.200.000', '1,2 mln', '€ 750.000', '2 miljoen', '1200000' -> a number of euros."""
+    match = _AMOUNT.match(text.strip().lower())
+    if not match or (match.group(2) and match.group(2) not in _SCALE):
+        raise AnswerError(f"'{text}' is not an amount; write e.g. 1.200.000 or 1,2 mln")
+    digits, scale = match.group(1).replace(" ", ""), _SCALE.get(match.group(2), 1)
+    if scale != 1 or re.fullmatch(r"\d+,\d+", digits):
+        number = float(digits.replace(".", "").replace(",", "."))  # Dutch decimal comma: 1,2 mln
+    else:
+        number = float(digits.replace(".", "").replace(",", ""))  # thousands separators
+    return number * scale
+
+
+def normalise(question: Question, value: Any, choices: list[str]) -> Any:
+    """The typed value of an answer, or AnswerError naming what is allowed."""
+    if isinstance(value, str) and value.strip().lower() in UNKNOWN_WORDS:
+        if question.unknown_allowed:
+            return UNKNOWN
+        raise AnswerError("'don't know' is not allowed for this question")
+    kind = question.type
+    if kind == "choice":
+        if not isinstance(value, str) or value not in choices:
+            raise AnswerError(f"{value!r} is not an option; allowed: {', '.join(choices)}")
+        return value
+    if kind == "multi":
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise AnswerError(f"expected a list of options, found {value!r}")
+        wrong = [v for v in values if v not in choices]
+        if wrong:
+            raise AnswerError(f"{', '.join(map(repr, wrong))} not an option; allowed: {', '.join(choices)}")
+        return sorted(set(values), key=choices.index)
+    if kind == "yes_no":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in YES | NO:
+            return value.strip().lower() in YES
+        raise AnswerError(f"expected yes or no (true/false), found {value!r}")
+    if isinstance(value, bool):
+        raise AnswerError(f"expected a number, found {value!r}")
+    if isinstance(value, str):
+        value = parse_amount(value)
+    if not isinstance(value, (int, float)) or value < 0:
+        raise AnswerError(f"expected a number of 0 or more, found {value!r}")
+    if kind == "number":
+        if value != int(value):
+            raise AnswerError(f"expected a whole number, found {value!r}")
+        return int(value)
+    return int(value) if value == int(value) else value
+
+
+def to_facts(answers: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Answers -> facts for the engine: one fact per value; 'don't know' asserts nothing."""
+    facts = []
+    for qid, value in answers.items():
+        if value == UNKNOWN:
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            facts.append((qid, v))
+    return facts

@@ -1,0 +1,181 @@
+"""The one adapter to durable-rules: compiles rules into a ruleset and runs facts to a fixed point.
+
+durable-rules has traps that must not reach callers, and this module absorbs them:
+- ruleset names are global to the C engine: every ruleset gets a unique name;
+- an exception inside an action is stored in the session state, not raised: actions
+  here record the error and `run` raises `EngineError` after the round;
+- a posted fact that no rule pattern accepts raises, and leaves the rest of its batch
+  stored without running actions: facts are filtered to those some pattern accepts;
+- an identical fact posted twice raises: facts are de-duplicated per run;
+- activations are not withdrawn when a fact that a negated pattern forbids arrives
+  later in a batch: every rule waits for an anchor fact that is posted last, so
+  negation sees all of a stage's input;
+- the `Host` class starts background threads that run actions: it is not used.
+
+Each run is a fresh session (sid) that is deleted afterwards, so runs are isolated.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from durable.engine import MessageNotHandledException, MessageObservedException
+from durable.engine import Ruleset as _DurableRuleset
+
+from advisor.conditions import Conjunction, Test, _match
+from advisor.errors import EngineError
+
+Fact = tuple[str, Any]
+ANCHOR = "$go"
+MAX_ROUNDS = 100
+
+_names = itertools.count(1)
+_sessions = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """What the engine needs of a rule: its alternatives and the facts it asserts."""
+
+    key: str
+    alternatives: tuple[Conjunction, ...]
+    asserts: tuple[Fact, ...] = ()
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One rule firing, recorded by the action as it runs."""
+
+    rule: str
+    matched: tuple[Fact, ...]
+    asserted: tuple[Fact, ...]
+
+
+class Ruleset:
+    """A compiled set of rules that runs one session of facts at a time."""
+
+    def __init__(self, label: str, rules: list[CompiledRule]):
+        self._rules = {r.key: r for r in rules}
+        self._tests: dict[str, list[Test]] = {}
+        for rule in rules:
+            for conj in rule.alternatives:
+                for test in conj:
+                    self._tests.setdefault(test.fact, []).append(test)
+        self._run: _Run | None = None
+        definition = {}
+        for rule in rules:
+            for n, conj in enumerate(rule.alternatives):
+                definition[f"{rule.key}#{n}"] = {"all": _patterns(conj), "run": self._action(rule.key, conj)}
+        self._durable = _DurableRuleset(f"advisor.{label}.{next(_names)}", None, definition) if definition else None
+
+    def run(self, facts: list[Fact]) -> list[Firing]:
+        """Post `facts`, then the anchor, and chain derived facts until nothing new is asserted."""
+        if self._durable is None:
+            return []
+        run = self._run = _Run(str(next(_sessions)))
+        try:
+            batch = [f for f in facts if self._accepts(f)] + [(ANCHOR, True)]
+            for _ in range(MAX_ROUNDS):
+                batch = [f for f in batch if run.add(f)]
+                if not batch:
+                    return run.firings
+                self._post(run, batch)
+                batch = [f for f in run.take_new() if self._accepts(f)]
+            raise EngineError(f"rules kept asserting new facts for {MAX_ROUNDS} rounds")
+        finally:
+            self._run = None
+            self._durable.delete_state(run.sid)
+
+    def _accepts(self, fact: Fact) -> bool:
+        name, value = fact
+        return any(t.op in ("exists", "unanswered") or _inner_match(t, value) for t in self._tests.get(name, ()))
+
+    def _post(self, run: _Run, batch: list[Fact]) -> None:
+        messages = [{"sid": run.sid, "t": name, "v": value} for name, value in batch]
+        try:
+            handle = self._durable.assert_facts(messages)
+        except (MessageNotHandledException, MessageObservedException) as err:
+            raise EngineError(f"the engine refused facts {batch}: {type(err).__name__}") from None
+        errors: list[BaseException] = []
+        self._durable.do_actions(handle, lambda error, _state: errors.append(error) if error else None)
+        if run.error or errors:
+            raise EngineError(f"a rule action failed: {run.error or errors[0]}")
+
+    def _action(self, key: str, conj: Conjunction):
+        positive = [t for t in conj if not t.negated]
+
+        def action(c) -> None:
+            run = self._run
+            try:
+                if key in run.fired:
+                    return  # another alternative of the same rule already fired
+                run.fired.add(key)
+                matched = tuple((t.fact, getattr(c, f"p{i}").v) for i, t in enumerate(positive))
+                asserted = self._rules[key].asserts
+                run.firings.append(Firing(key, matched, asserted))
+                run.new.extend(asserted)
+            except Exception as err:  # noqa: BLE001 - durable would swallow it
+                run.error = run.error or err
+
+        return action
+
+
+class _Run:
+    def __init__(self, sid: str):
+        self.sid = sid
+        self.seen: set[tuple[str, str]] = set()
+        self.fired: set[str] = set()
+        self.firings: list[Firing] = []
+        self.new: list[Fact] = []
+        self.error: Exception | None = None
+
+    def add(self, fact: Fact) -> bool:
+        key = (fact[0], repr(fact[1]))
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+    def take_new(self) -> list[Fact]:
+        new, self.new = self.new, []
+        return new
+
+
+def _patterns(conj: Conjunction) -> list[dict]:
+    """Positive patterns, then the anchor, then the negations: durable checks a negation
+    when the pattern before it matches, so after the anchor all input is present."""
+    positive = [{f"p{i}": _pattern(t)} for i, t in enumerate(t for t in conj if not t.negated)]
+    negated = [{f"n{i}$not": _pattern(t)} for i, t in enumerate(t for t in conj if t.negated)]
+    return positive + [{"anchor": {"t": ANCHOR}}] + negated
+
+
+def _pattern(test: Test) -> dict:
+    name = {"t": test.fact}
+    value = _value_condition(test)
+    return {"$and": [name, value]} if value else name
+
+
+def _value_condition(test: Test) -> dict | None:
+    op, v = test.op, test.value
+    if op in ("exists", "unanswered"):
+        return None
+    if op in ("eq", "lacks"):
+        return {"v": v}
+    if op in ("in", "lacks_any"):
+        return {"$or": [{"v": x} for x in v]} if len(v) > 1 else {"v": v[0]}
+    if op == "ne":
+        return {"$neq": {"v": v}}
+    if op == "not_in":
+        return {"$and": [{"$neq": {"v": x}} for x in v]}
+    return {"$gte" if op == "gte" else "$lt": {"v": v}}
+
+
+def _inner_match(test: Test, value: Any) -> bool:
+    """Would the pattern of `test` (without its negation) accept this value?"""
+    if test.op == "lacks":
+        return value == test.value
+    if test.op == "lacks_any":
+        return value in test.value
+    return _match(test, value)

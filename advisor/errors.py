@@ -1,0 +1,50 @@
+"""One exception base for everything the user can get wrong, with named exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # a batch in which some scenario failed
+EXIT_BAD_INPUT = 2  # an invalid scenario, knowledge file or option
+EXIT_INTERNAL = 3  # a bug: an error inside the engine or a rule action
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input file: where it is and what is wrong."""
+
+    file: str
+    message: str
+    key: str = ""
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        return f"{where} {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class AdvisorError(Exception):
+    """Base of every error the CLI reports without a traceback."""
+
+    exit_code = EXIT_INTERNAL
+
+
+class InputError(AdvisorError):
+    """An input (scenario, knowledge file, option) is invalid; carries every problem found."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class EngineError(AdvisorError):
+    """A rule action failed inside the engine: a bug in the knowledge or the adapter."""
+
+    exit_code = EXIT_INTERNAL
+
+
+def bad_input(file: str, message: str, key: str = "", line: int | None = None) -> InputError:
+    return InputError([Problem(file, message, key, line)])

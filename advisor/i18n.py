@@ -1,0 +1,63 @@
+"""The one place that picks a language, and the labels of the user interface."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["nl", "en"]
+LANGS = ("nl", "en")
+
+LABELS: dict[str, dict[str, str]] = {
+    "advice_for": {"nl": "Advies voor", "en": "Advice for"},
+    "applies_on": {"nl": "Advies geldt op", "en": "Advice applies on"},
+    "reviewed": {"nl": "kennis bijgewerkt tot", "en": "knowledge reviewed up to"},
+    "recommended": {"nl": "Aanbevolen", "en": "Recommended"},
+    "close_call": {"nl": "nipte keuze", "en": "close call"},
+    "no_advice": {"nl": "geen advies", "en": "no advice"},
+    "for": {"nl": "Voor", "en": "For"},
+    "against": {"nl": "Tegen", "en": "Against"},
+    "excluded": {"nl": "Uitgesloten", "en": "Excluded"},
+    "alternatives": {"nl": "Alternatieven", "en": "Alternatives"},
+    "score": {"nl": "score", "en": "score"},
+    "context": {"nl": "Ter vergelijking (2018)", "en": "For comparison (2018)"},
+    "warnings": {"nl": "Waarschuwingen", "en": "Warnings"},
+    "process_advice": {"nl": "Procesadvies", "en": "Process advice"},
+    "missing": {"nl": "Ontbrekende antwoorden die het advies kunnen veranderen", "en": "Missing answers that could change the advice"},
+    "unknown": {"nl": "Beantwoord met 'weet niet' (behandeld als onbeantwoord)", "en": "Answered 'don't know' (treated as unanswered)"},
+    "affects": {"nl": "raakt", "en": "affects"},
+    "rules_fired": {"nl": "Afgevuurde regels", "en": "Rules fired"},
+    "sources": {"nl": "Bronnen", "en": "Sources"},
+    "answers": {"nl": "Antwoorden", "en": "Answers"},
+    "out_of_scope": {"nl": "Buiten de kennis van de adviseur", "en": "Outside the advisor's knowledge"},
+    "undecided": {
+        "nl": "Geen regel ondersteunt een optie; beantwoord de ontbrekende vragen.",
+        "en": "No rule supports any option; answer the missing questions.",
+    },
+    "not_reached": {"nl": "Niet beoordeeld", "en": "Not assessed"},
+    "disclaimer": {
+        "nl": "Beslisondersteuning met bronnen, geen juridisch advies.",
+        "en": "Decision support with sources, not legal advice.",
+    },
+    "severity.high": {"nl": "hoog", "en": "high"},
+    "severity.medium": {"nl": "middel", "en": "medium"},
+    "severity.low": {"nl": "laag", "en": "low"},
+    "severity.info": {"nl": "info", "en": "info"},
+    "lines": {"nl": "regels", "en": "lines"},
+    "stage": {"nl": "Fase", "en": "Stage"},
+    "decided": {"nl": "besluit", "en": "decision"},
+}
+
+
+def t(text, lang: Lang) -> str:
+    """The text in `lang`: from a Text model, a {nl, en} dict, or a label key."""
+    if isinstance(text, str):
+        return LABELS[text][lang]
+    if isinstance(text, dict):
+        return text[lang]
+    return getattr(text, lang)
+
+
+def money(amount: float, lang: Lang) -> str:
+    """EUR 750.000 (nl) / EUR 750,000 (en)."""
+    whole = f"{amount:,.0f}"
+    return "EUR " + (whole.replace(",", ".") if lang == "nl" else whole)

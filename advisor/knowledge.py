@@ -1,0 +1,290 @@
+"""The knowledge base: every YAML file loaded, validated and cross-checked once.
+
+After `load_knowledge` returns, the rest of the code may assume the knowledge is
+consistent: every fact a rule reads is asked or derived, every option exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from advisor import conditions
+from advisor.engine import CompiledRule, Ruleset
+from advisor.errors import InputError, Problem
+from advisor.models import (
+    CareForms,
+    Dimension,
+    Figures,
+    Glossary,
+    Question,
+    Questions,
+    Rule,
+    RuleFile,
+    Sources,
+    Thresholds,
+    Vocabulary,
+    validate,
+)
+from advisor.yamlfile import YamlDoc, key_path, read_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The order of reasoning: each stage sees the answers, the facts derived before it,
+# and the decisions of the stages before it.
+STAGES: dict[str, tuple[str, ...]] = {
+    "context": (),
+    "instrument": ("instrument", "kraljic_segment"),
+    "procedure": ("procedure", "provider_count"),
+    "arrangement": ("funding_form",),
+    "contract": ("contract_form", "contract_duration"),
+    "checks": (),
+}
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    """A rule with where it was written and what it reads."""
+
+    rule: Rule
+    stage: str
+    file: str
+    line: int | None
+    alternatives: tuple[conditions.Conjunction, ...]
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    def reads(self) -> set[str]:
+        return {t.fact for c in self.alternatives for t in c}
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.rule.valid_from <= on and (self.rule.valid_until is None or on < self.rule.valid_until)
+
+
+@dataclass
+class KnowledgeBase:
+    root: Path
+    sources: Sources
+    dimensions: dict[str, Dimension]
+    care_forms: CareForms
+    glossary: Glossary
+    figures: Figures
+    thresholds: Thresholds
+    questions: dict[str, Question]
+    rules: list[LoadedRule]
+    _rulesets: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def rule(self) -> dict[str, LoadedRule]:
+        return {r.id: r for r in self.rules}
+
+    @cached_property
+    def option_dimension(self) -> dict[str, str]:
+        return {o.id: d.id for d in self.dimensions.values() for o in d.options}
+
+    @cached_property
+    def derived_facts(self) -> dict[str, set]:
+        out: dict[str, set] = {}
+        for r in self.rules:
+            for name, value in r.rule.then.derive.items():
+                out.setdefault(name, set()).add(value)
+        return out
+
+    def choices(self, question: Question) -> list[str]:
+        if question.options_from == "care_forms":
+            return [c.id for c in self.care_forms.care_forms]
+        return [c.id for c in question.options]
+
+    def threshold(self, threshold_id: str, on: dt.date) -> int:
+        for t in self.thresholds.thresholds:
+            if t.id == threshold_id:
+                for p in t.periods:
+                    if p.valid_from <= on and (p.valid_until is None or on < p.valid_until):
+                        return p.amount
+        raise InputError([Problem("knowledge/thresholds.yaml", f"no amount for '{threshold_id}' on {on}")])
+
+    def ruleset(self, stage: str, on: dt.date) -> Ruleset:
+        """The compiled rules of `stage` in force on `on` (compiled once per distinct set)."""
+        active = [r for r in self.rules if r.stage == stage and r.in_force(on)]
+        amounts = tuple(sorted((t, self.threshold(t, on)) for r in active for t in conditions.threshold_refs(r.alternatives)))
+        key = (stage, tuple(r.id for r in active), amounts)
+        if key not in self._rulesets:
+            compiled = [
+                CompiledRule(r.id, conditions.resolve(r.alternatives, self.threshold, on), tuple(r.rule.then.derive.items()))
+                for r in active
+            ]
+            self._rulesets[key] = Ruleset(stage, compiled)
+        return self._rulesets[key]
+
+
+def default_root() -> Path:
+    return Path(os.environ.get("ADVISOR_KNOWLEDGE", ROOT))
+
+
+def load_knowledge(root: str | Path | None = None) -> KnowledgeBase:
+    """Load and cross-check `knowledge/` and `rules/` under `root`; raise InputError listing every problem."""
+    root = Path(root) if root else default_root()
+    problems: list[Problem] = []
+
+    def load(name: str, model):
+        try:
+            doc = read_yaml(root / "knowledge" / name)
+            return doc, validate(model, doc)
+        except InputError as err:
+            problems.extend(err.problems)
+            return None, None
+
+    _, sources = load("sources.yaml", Sources)
+    _, vocabulary = load("vocabulary.yaml", Vocabulary)
+    _, care_forms = load("care_forms.yaml", CareForms)
+    _, glossary = load("glossary.yaml", Glossary)
+    _, figures = load("figures.yaml", Figures)
+    _, thresholds = load("thresholds.yaml", Thresholds)
+    qdoc, questions = load("questions.yaml", Questions)
+    rules = _load_rules(root / "rules", problems)
+    if problems:
+        raise InputError(problems)
+    kb = KnowledgeBase(
+        root,
+        sources,
+        {d.id: d for d in vocabulary.dimensions},
+        care_forms,
+        glossary,
+        figures,
+        thresholds,
+        {q.id: q for q in questions.questions},
+        rules,
+    )
+    problems = cross_check(kb, qdoc)
+    if problems:
+        raise InputError(problems)
+    return kb
+
+
+def _load_rules(folder: Path, problems: list[Problem]) -> list[LoadedRule]:
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        problems.append(Problem(str(folder), "has no rule files (*.yaml)"))
+    out = []
+    for path in files:
+        try:
+            doc = read_yaml(path)
+            rule_file = validate(RuleFile, doc)
+        except InputError as err:
+            problems.extend(err.problems)
+            continue
+        for i, rule in enumerate(rule_file.rules):
+            loc = ("rules", i, "when")
+            try:
+                alternatives = conditions.parse(rule.when)
+            except conditions.ConditionError as err:
+                problems.append(Problem(doc.name, str(err), key_path(loc + err.key), doc.line(loc + err.key)))
+                continue
+            out.append(LoadedRule(rule, rule.stage or rule_file.stage, doc.name, doc.line(("rules", i)), alternatives))
+    return out
+
+
+def suggest(word: str, allowed) -> str:
+    close = difflib.get_close_matches(str(word), [str(a) for a in allowed], n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def cross_check(kb: KnowledgeBase, questions_doc: YamlDoc | None) -> list[Problem]:
+    """Every reference between knowledge files, checked in one place."""
+    problems: list[Problem] = []
+    docs = {d.id for d in kb.sources.documents}
+    stage_order = list(STAGES)
+    decided_in = {dim: stage for stage, dims in STAGES.items() for dim in dims}
+    derived_in: dict[str, set[str]] = {}
+    for r in kb.rules:
+        for name in r.rule.then.derive:
+            derived_in.setdefault(name, set()).add(r.stage)
+    figure_ids = {f.id for f in kb.figures.figures}
+    seen: dict[str, LoadedRule] = {}
+
+    def problem(r: LoadedRule, message: str) -> None:
+        problems.append(Problem(r.file, message, r.id, r.line))
+
+    for dim in decided_in:
+        if dim not in kb.dimensions:
+            problems.append(Problem("knowledge/vocabulary.yaml", f"dimension '{dim}' is missing"))
+    for r in kb.rules:
+        if r.id in seen:
+            problem(r, f"rule id is used twice (also {seen[r.id].file}:{seen[r.id].line})")
+        seen[r.id] = r
+        for s in r.rule.sources:
+            if s.ref not in docs:
+                problem(r, f"source '{s.ref}' is not in knowledge/sources.yaml{suggest(s.ref, docs)}")
+        for f in r.rule.figures:
+            if f not in figure_ids:
+                problem(r, f"figure '{f}' is not in knowledge/figures.yaml{suggest(f, figure_ids)}")
+        then = r.rule.then
+        for kind in ("support", "oppose", "exclude"):
+            for dim, options in getattr(then, kind).items():
+                if dim not in kb.dimensions:
+                    problem(r, f"{kind}: '{dim}' is not a dimension{suggest(dim, kb.dimensions)}")
+                    continue
+                allowed = [o.id for o in kb.dimensions[dim].options]
+                for o in [options] if isinstance(options, str) else options:
+                    if o not in allowed:
+                        problem(r, f"{kind}: '{o}' is not an option of {dim}{suggest(o, allowed)}")
+                if decided_in.get(dim) and stage_order.index(decided_in[dim]) != stage_order.index(r.stage):
+                    problem(r, f"{kind}s {dim}, which is decided in stage '{decided_in[dim]}', not '{r.stage}'")
+        for name in then.derive:
+            if name in kb.questions or name in kb.dimensions:
+                problem(r, f"derives '{name}', which is a question or a dimension")
+        for conj in r.alternatives:
+            for test in conj:
+                problems.extend(_check_test(kb, r, test, decided_in, derived_in, stage_order))
+    for q in kb.questions.values():
+        if q.type in ("choice", "multi") and not kb.choices(q):
+            problems.append(Problem("knowledge/questions.yaml", "a choice question needs options", q.id))
+        if q.ask_if:
+            try:
+                for conj in conditions.parse(q.ask_if):
+                    for test in conj:
+                        if test.fact not in kb.questions:
+                            problems.append(Problem("knowledge/questions.yaml", f"ask_if reads '{test.fact}', which is not a question", q.id))
+            except conditions.ConditionError as err:
+                problems.append(Problem("knowledge/questions.yaml", f"ask_if: {err}", q.id))
+    return problems
+
+
+def _check_test(kb, r, test, decided_in, derived_in, stage_order) -> list[Problem]:
+    here = stage_order.index(r.stage)
+    fact = test.fact
+
+    def bad(message):
+        return [Problem(r.file, message, r.id, r.line)]
+
+    if fact in kb.questions:
+        q = kb.questions[fact]
+        allowed = kb.choices(q) if q.type in ("choice", "multi") else None
+        if q.type == "yes_no":
+            allowed = [True, False]
+    elif fact in decided_in:
+        if stage_order.index(decided_in[fact]) >= here:
+            return bad(f"reads the decision '{fact}', which is only made at the end of stage '{decided_in[fact]}'")
+        allowed = [o.id for o in kb.dimensions[fact].options]
+    elif fact in derived_in:
+        first = min(stage_order.index(s) for s in derived_in[fact])
+        if first > here or (test.negated and first == here):
+            return bad(f"reads '{fact}' before it is derived (stage '{stage_order[first]}')")
+        allowed = sorted(kb.derived_facts[fact], key=repr)
+    else:
+        known = list(kb.questions) + list(decided_in) + list(derived_in)
+        return bad(f"reads '{fact}', which no question asks and no rule derives{suggest(fact, known)}")
+    if allowed is None or test.op in ("gte", "lt", "exists", "unanswered"):
+        return []
+    return [
+        p
+        for v in test.values()
+        if v not in allowed
+        for p in bad(f"tests {fact} for '{v}', which is not one of its values{suggest(v, allowed)}")
+    ]

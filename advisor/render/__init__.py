@@ -1,0 +1,37 @@
+"""Renderers: read an Advice, write text, JSON or Markdown. They never decide anything."""
+
+from __future__ import annotations
+
+import io
+from typing import Literal
+
+from rich.console import Console
+
+from advisor.advise import Advice
+from advisor.i18n import Lang
+from advisor.knowledge import KnowledgeBase
+from advisor.render import json, markdown, text, view
+
+Format = Literal["text", "json", "markdown"]
+FORMATS = ("text", "json", "markdown")
+
+
+def show(advice: Advice, kb: KnowledgeBase, fmt: Format, lang: Lang, console: Console) -> None:
+    """Render to a console: text with styles, the other formats as plain text."""
+    v = view.build(advice, kb, lang)
+    if fmt == "text":
+        text.render(v, console)
+    else:
+        console.out(to_string(advice, kb, fmt, lang), end="", highlight=False)
+
+
+def to_string(advice: Advice, kb: KnowledgeBase, fmt: Format, lang: Lang, width: int = 100) -> str:
+    """Render to a string, the same bytes every time (text without colour, fixed width)."""
+    v = view.build(advice, kb, lang)
+    if fmt == "json":
+        return json.render(v)
+    if fmt == "markdown":
+        return markdown.render(v)
+    buffer = io.StringIO()
+    text.render(v, Console(file=buffer, width=width, color_system=None, force_terminal=False, legacy_windows=False))
+    return buffer.getvalue()

@@ -1,0 +1,86 @@
+"""Markdown: a report a consultant can hand to a client."""
+
+from __future__ import annotations
+
+from advisor.i18n import t
+
+
+def render(view: dict) -> str:
+    lang = view["language"]
+    out = [f"# {t('advice_for', lang)}: {view['scenario']}", ""]
+    out += [f"*{t('applies_on', lang)} {view['as_of']} · {t('reviewed', lang)} {view['knowledge_reviewed']}. {view['disclaimer']}*", ""]
+    if view["status"] == "out_of_scope":
+        out += [f"**{t('out_of_scope', lang)}**", ""]
+    if view["decisions"]:
+        out += [f"| | {t('recommended', lang)} | |", "|---|---|---|"]
+        for d in view["decisions"]:
+            out.append(f"| {d['name']} | {d['recommended_name'] or '—'} | {_flag(d, lang)} |")
+        out.append("")
+    out += _reasons(t("warnings", lang), view["warnings"], lang, severity=True)
+    for d in view["decisions"]:
+        out += _decision(d, lang)
+    out += _reasons(t("process_advice", lang), view["advice"], lang)
+    if view["missing"]:
+        out += [f"## {t('missing', lang)}", ""]
+        out += [f"- {m['text']} (`{m['question']}`; {t('affects', lang)}: {', '.join(m['affects'])})" for m in view["missing"]]
+        out.append("")
+    out += [f"## {t('answers', lang)}", "", "| | |", "|---|---|"]
+    out += [f"| {a['text']} | {a['shown']} |" for a in view["answers"]]
+    out.append("")
+    if "trace" in view:
+        out += [f"## {t('rules_fired', lang)}", ""]
+        out += [f"{s['order']}. `{s['rule']}` {s['title']} ({s['stage']})" for s in view["trace"] if s["kind"] == "rule"]
+        out.append("")
+    return "\n".join(out)
+
+
+def _flag(d: dict, lang) -> str:
+    if d["recommended"] is None:
+        return t("no_advice", lang)
+    return t("close_call", lang) if d["close_call"] else ""
+
+
+def _decision(d: dict, lang) -> list[str]:
+    out = [f"## {d['name']}: {d['recommended_name'] or t('no_advice', lang)}", ""]
+    if d["recommended"] is None:
+        out += [t("undecided", lang), ""]
+    chosen = next((o for o in d["options"] if o["option"] == d["recommended"]), None)
+    if chosen:
+        out += _list(t("for", lang), chosen["for"], lang) + _list(t("against", lang), chosen["against"], lang)
+    others = [o for o in d["options"] if o is not chosen and not o["excluded"]]
+    if others:
+        out += [f"**{t('alternatives', lang)}**", ""]
+        for o in others:
+            why = "; ".join(r["title"] for r in o["for"] + o["against"])
+            out.append(f"- {o['name']} ({t('score', lang)} {o['score']}): {why}")
+        out.append("")
+    excluded = [o for o in d["options"] if o["excluded"]]
+    if excluded:
+        out += [f"**{t('excluded', lang)}**", ""]
+        out += [f"- {o['name']}: " + "; ".join(f"{r['title']} (`{r['rule']}`)" for r in o["excluded_by"]) for o in excluded]
+        out.append("")
+    for f in d["context"]:
+        out += [f"> {t('context', lang)}: {f['text']} ({f['source']})", ""]
+    return out
+
+
+def _list(title: str, reasons: list[dict], lang) -> list[str]:
+    if not reasons:
+        return []
+    out = [f"**{title}**", ""]
+    for r in reasons:
+        out.append(f"- **{r['title']}** (`{r['rule']}`): {r['text']}  ")
+        out.append(f"  *{t('sources', lang)}: {'; '.join(r['sources'])}*")
+        out += [f"  *{t('context', lang)}: {f['text']}*" for f in r["figures"]]
+    return out + [""]
+
+
+def _reasons(title: str, reasons: list[dict], lang, severity: bool = False) -> list[str]:
+    if not reasons:
+        return []
+    out = [f"## {title}", ""]
+    for r in reasons:
+        tag = f"[{t('severity.' + r['severity'], lang)}] " if severity else ""
+        out.append(f"- {tag}**{r['title']}** (`{r['rule']}`): {r['text']}  ")
+        out.append(f"  *{t('sources', lang)}: {'; '.join(r['sources'])}*")
+    return out + [""]

@@ -1,0 +1,85 @@
+"""Text: a readable rendering for the terminal (rich), from the same view as the other formats."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from advisor.i18n import t
+
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+
+
+def render(view: dict, console: Console) -> None:
+    lang = view["language"]
+    console.print(f"[bold]{t('advice_for', lang)}: {escape(view['scenario'])}[/bold]")
+    console.print(f"[dim]{t('applies_on', lang)} {view['as_of']} · {t('reviewed', lang)} {view['knowledge_reviewed']}. {view['disclaimer']}[/dim]")
+    if view["status"] == "out_of_scope":
+        console.print(f"\n[bold red]{t('out_of_scope', lang)}[/bold red]")
+    if view["decisions"]:
+        console.print(_summary(view, lang))
+    if view["warnings"]:
+        console.print(f"\n[bold]{t('warnings', lang)}[/bold]")
+        for w in view["warnings"]:
+            style = SEVERITY_STYLE[w["severity"]]
+            console.print(f"[{style}]● {t('severity.' + w['severity'], lang)}[/{style}] ", _reason(w, lang), sep="")
+    for d in view["decisions"]:
+        console.print(_decision(d, lang))
+    if view["advice"]:
+        console.print(f"\n[bold]{t('process_advice', lang)}[/bold]")
+        for r in view["advice"]:
+            console.print("• ", _reason(r, lang), sep="")
+    if view["missing"]:
+        console.print(f"\n[bold]{t('missing', lang)}[/bold]")
+        for m in view["missing"]:
+            console.print(f"? {escape(m['text'])} [dim]({m['question']}; {t('affects', lang)}: {', '.join(m['affects'])})[/dim]")
+
+
+def _summary(view: dict, lang) -> Table:
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    for d in view["decisions"]:
+        flag = ""
+        if d["recommended"] is None:
+            flag = f"[red]{t('no_advice', lang)}[/red]"
+        elif d["close_call"]:
+            flag = f"[yellow]{t('close_call', lang)}[/yellow]"
+        table.add_row(d["name"], f"[bold green]{escape(d['recommended_name'] or '—')}[/bold green]", flag)
+    return table
+
+
+def _reason(r: dict, lang) -> str:
+    text = f"[bold]{escape(r['title'])}[/bold] [dim]({r['rule']})[/dim]\n  {escape(r['text'])}"
+    text += f"\n  [dim]{t('sources', lang)}: {escape('; '.join(r['sources']))}[/dim]"
+    for f in r["figures"]:
+        text += f"\n  [dim italic]{t('context', lang)}: {escape(f['text'])}[/dim italic]"
+    return text
+
+
+def _decision(d: dict, lang) -> Panel:
+    parts = []
+    chosen = next((o for o in d["options"] if o["option"] == d["recommended"]), None)
+    if chosen is None:
+        parts.append(t("undecided", lang))
+    else:
+        for label, key in (("for", "for"), ("against", "against")):
+            if chosen[key]:
+                parts.append(f"[underline]{t(label, lang)}[/underline]")
+                parts += [("+ " if key == "for" else "- ") + _reason(r, lang) for r in chosen[key]]
+    others = [o for o in d["options"] if o is not chosen]
+    if others:
+        parts.append(f"[underline]{t('alternatives', lang)}[/underline]")
+        for o in others:
+            if o["excluded"]:
+                why = "; ".join(f"{r['title']} ({r['rule']})" for r in o["excluded_by"])
+                parts.append(f"[strike]{escape(o['name'])}[/strike] [red]{t('excluded', lang)}[/red]: {escape(why)}")
+            else:
+                why = "; ".join(r["title"] for r in o["for"] + o["against"])
+                parts.append(f"{escape(o['name'])} [dim]({t('score', lang)} {o['score']})[/dim]: {escape(why)}")
+    for f in d["context"]:
+        parts.append(f"[dim italic]{t('context', lang)}: {escape(f['text'])} ({escape(f['source'])})[/dim italic]")
+    title = f"{d['name']}: [bold green]{escape(d['recommended_name'] or t('no_advice', lang))}[/bold green]"
+    if d["close_call"]:
+        title += f" [yellow]({t('close_call', lang)})[/yellow]"
+    return Panel(Group(*parts), title=title, title_align="left")

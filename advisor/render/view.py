@@ -1,0 +1,134 @@
+"""One language-resolved view of an Advice. Every renderer reads this view, so the
+formats show the same content and cannot drift apart; JSON is the view itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advisor.advise import Advice
+from advisor.answers import UNKNOWN
+from advisor.decision import Reason
+from advisor.i18n import Lang, money, t
+from advisor.knowledge import KnowledgeBase
+from advisor.models import Figure, SourceRef
+
+YES_NO = {True: {"nl": "ja", "en": "yes"}, False: {"nl": "nee", "en": "no"}}
+UNKNOWN_LABEL = {"nl": "weet niet", "en": "don't know"}
+
+
+def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> dict[str, Any]:
+    names = _Names(kb, lang)
+    view = {
+        "scenario": advice.scenario,
+        "file": advice.path,
+        "as_of": advice.as_of.isoformat(),
+        "knowledge_reviewed": advice.reviewed.isoformat(),
+        "language": lang,
+        "status": advice.status,
+        "disclaimer": t("disclaimer", lang),
+        "answers": [_answer(kb, names, q, v, lang) for q, v in advice.answers.items()],
+        "decisions": [_decision(d, names, kb, lang) for d in advice.decisions],
+        "warnings": [{"severity": w.severity, **_reason(w.reason, kb, lang)} for w in advice.warnings],
+        "advice": [_reason(r, kb, lang) for r in advice.advice],
+        "missing": [
+            {
+                "question": m.question,
+                "text": t(kb.questions[m.question].text, lang),
+                "affects": [names.dimension(d) for d in m.affects],
+                "rules": list(m.rules),
+            }
+            for m in advice.missing
+        ],
+    }
+    if trace:
+        view["trace"] = [
+            {
+                "order": s.order,
+                "stage": s.stage,
+                "kind": s.kind,
+                "rule": s.rule,
+                "title": t(kb.rule[s.rule].rule.title, lang) if s.kind == "rule" else names.dimension(s.rule),
+                "matched": [[n, v] for n, v in s.matched],
+                "asserted": [[n, v] for n, v in s.asserted],
+            }
+            for s in advice.trace.steps
+        ]
+    return view
+
+
+class _Names:
+    def __init__(self, kb: KnowledgeBase, lang: Lang):
+        self.kb, self.lang = kb, lang
+
+    def dimension(self, dim: str) -> str:
+        if dim == "warnings":
+            return t("warnings", self.lang)
+        return t(self.kb.dimensions[dim].name, self.lang)
+
+    def option(self, dim: str, option: str) -> str:
+        return next(t(o.name, self.lang) for o in self.kb.dimensions[dim].options if o.id == option)
+
+
+def _answer(kb, names, qid, value, lang) -> dict:
+    q = kb.questions[qid]
+    labels = {c.id: t(c.label, lang) for c in q.options}
+    labels.update({c.id: t(c.name, lang) for c in kb.care_forms.care_forms} if q.options_from else {})
+    if value == UNKNOWN:
+        shown = UNKNOWN_LABEL[lang]
+    elif q.type == "multi":
+        shown = "; ".join(labels[v] for v in value)
+    elif q.type == "choice":
+        shown = labels[value]
+    elif q.type == "yes_no":
+        shown = YES_NO[value][lang]
+    elif q.type == "amount":
+        shown = money(value, lang)
+    else:
+        shown = str(value)
+    return {"question": qid, "text": t(q.text, lang), "value": value, "shown": shown}
+
+
+def _decision(d, names, kb, lang) -> dict:
+    return {
+        "dimension": d.dimension,
+        "name": names.dimension(d.dimension),
+        "recommended": d.recommended,
+        "recommended_name": names.option(d.dimension, d.recommended) if d.recommended else None,
+        "close_call": d.close_call,
+        "options": [
+            {
+                "option": o.option,
+                "name": names.option(d.dimension, o.option),
+                "score": o.score,
+                "excluded": o.excluded,
+                "for": [_reason(r, kb, lang) for r in o.support],
+                "against": [_reason(r, kb, lang) for r in o.against],
+                "excluded_by": [_reason(r, kb, lang) for r in o.excluded_by],
+            }
+            for o in d.options
+        ],
+        "context": [_figure(f, kb, lang) for f in d.context],
+    }
+
+
+def _reason(r: Reason, kb: KnowledgeBase, lang: Lang) -> dict:
+    return {
+        "rule": r.rule,
+        "title": t(r.title, lang),
+        "text": t(r.text, lang),
+        "weight": r.weight,
+        "sources": [source(s, kb, lang) for s in r.sources],
+        "figures": [_figure(f, kb, lang) for f in r.figures],
+    }
+
+
+def _figure(f: Figure, kb: KnowledgeBase, lang: Lang) -> dict:
+    return {"figure": f.id, "text": t(f.text, lang), "source": source(f.source, kb, lang)}
+
+
+def source(s: SourceRef, kb: KnowledgeBase, lang: Lang) -> str:
+    doc = next(d for d in kb.sources.documents if d.id == s.ref)
+    where = f"{doc.short}, {s.at}"
+    if s.lines:
+        where += f" ({t('lines', lang)} {s.lines[0]}-{s.lines[1]})"
+    return where

@@ -1,0 +1,50 @@
+"""Scenario files: read, validate the envelope, and check every answer against its question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from advisor.answers import AnswerError, normalise
+from advisor.errors import InputError, Problem
+from advisor.knowledge import KnowledgeBase, suggest
+from advisor.models import Scenario, validate
+from advisor.yamlfile import YamlDoc, read_yaml
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    path: str
+    scenario: Scenario
+    answers: dict[str, Any]
+
+
+def load_scenario(kb: KnowledgeBase, path: str | Path) -> LoadedScenario:
+    doc = read_yaml(path)
+    if not isinstance(doc.data, dict):
+        found = "nothing" if doc.data is None else type(doc.data).__name__
+        raise InputError([Problem(doc.name, f"must be a mapping with 'scenario' and 'answers'; found {found}")])
+    scenario = validate(Scenario, doc)
+    return LoadedScenario(doc.name, scenario, check_answers(kb, scenario.answers, doc))
+
+
+def check_answers(kb: KnowledgeBase, answers: dict[str, Any], doc: YamlDoc | None = None) -> dict[str, Any]:
+    """Typed answers in question order; InputError with one problem per bad answer."""
+    name = doc.name if doc else "<answers>"
+    problems, typed = [], {}
+    for qid, value in answers.items():
+        loc = ("answers", qid)
+        line = doc.line(loc) if doc else None
+        question = kb.questions.get(qid)
+        if question is None:
+            problems.append(Problem(name, f"is not a question{suggest(qid, kb.questions)}", f"answers.{qid}", line))
+            continue
+        try:
+            typed[qid] = normalise(question, value, kb.choices(question))
+        except AnswerError as err:
+            hint = suggest(value, kb.choices(question)) if isinstance(value, str) else ""
+            problems.append(Problem(name, f"{err}{hint}", f"answers.{qid}", line))
+    if problems:
+        raise InputError(problems)
+    return {q: typed[q] for q in kb.questions if q in typed}

@@ -1,0 +1,126 @@
+"""Safe, bounded YAML reading that remembers the line of every key.
+
+Only plain data is built (mappings, sequences, scalars): no Python objects, no
+custom tags. Size, nesting depth and the number of nodes are bounded, so an
+alias bomb or a huge file fails fast with a clear message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from advisor.errors import bad_input
+
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDoc:
+    """Parsed YAML data plus the line (1-based) at which each key path starts."""
+
+    name: str
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line(self, loc: Loc) -> int | None:
+        """The line of `loc`, or of its nearest enclosing key that has one."""
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return None
+
+
+def key_path(loc: Loc) -> str:
+    """`("rules", 3, "when")` -> `rules[3].when`."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def read_yaml(path: str | Path) -> YamlDoc:
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise bad_input(name, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise bad_input(name, "is a directory, not a YAML file") from None
+    except OSError as err:
+        raise bad_input(name, f"cannot be read: {err.strerror or err}") from None
+    return parse_yaml(raw, name)
+
+
+def parse_yaml(raw: bytes | str, name: str) -> YamlDoc:
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_BYTES:
+            raise bad_input(name, f"input is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")
+        if b"\x00" in raw:
+            raise bad_input(name, "is a binary file, not YAML text")
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise bad_input(name, f"is not UTF-8 text (byte {err.start})") from None
+    loader = yaml.SafeLoader(raw)
+    try:
+        node = loader.get_single_node()
+        doc = YamlDoc(name, None)
+        if node is not None:
+            doc.data = _Builder(loader, doc).build(node, (), 0)
+        return doc
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        reason = err.problem or str(err)
+        raise bad_input(name, f"is not valid YAML: {reason}", line=mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as err:
+        raise bad_input(name, f"is not valid YAML: {err}") from None
+    finally:
+        loader.dispose()
+
+
+class _Builder:
+    def __init__(self, loader: yaml.SafeLoader, doc: YamlDoc):
+        self.loader = loader
+        self.doc = doc
+        self.nodes = 0
+
+    def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
+        self.nodes += 1
+        line = node.start_mark.line + 1
+        if self.nodes > MAX_NODES:
+            raise bad_input(self.doc.name, f"has more than {MAX_NODES:,} values (aliases expanded)", line=line)
+        if depth > MAX_DEPTH:
+            raise bad_input(self.doc.name, f"is nested deeper than {MAX_DEPTH} levels", key_path(loc), line)
+        self.doc.lines.setdefault(loc, line)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as err:
+            raise bad_input(self.doc.name, f"cannot read value: {err.problem}", key_path(loc), line) from None
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict:
+        self.loader.flatten_mapping(node)
+        out: dict = {}
+        for key_node, value_node in node.value:
+            key = self.build(key_node, loc, depth + 1)
+            if not isinstance(key, (str, int, bool)) or isinstance(key, bool):
+                key = str(key)
+            here = loc + (key,)
+            if key in out:
+                raise bad_input(self.doc.name, f"key '{key}' appears twice", key_path(here), key_node.start_mark.line + 1)
+            self.doc.lines[here] = key_node.start_mark.line + 1
+            out[key] = self.build(value_node, here, depth + 1)
+        return out
