@@ -94,7 +94,8 @@ def decide(kb: KnowledgeBase, dimension: str, fired: list[str], facts: dict, on:
                     a.score -= then.weight
                 else:
                     a.excluded_by.append(r)
-    ranked = sorted(assessed.values(), key=lambda a: (a.excluded, -a.score, order.index(a.option)))
+    # Ties go to the option with more independent reasons, then to the vocabulary's order.
+    ranked = sorted(assessed.values(), key=lambda a: (a.excluded, -a.score, -len(a.support), order.index(a.option)))
     open_ = [a for a in ranked if not a.excluded and a.score > 0]
     best = open_[0].option if open_ else None
     close = len(open_) > 1 and open_[0].score - open_[1].score <= CLOSE_MARGIN

@@ -25,7 +25,8 @@ def scenario_schema(kb: KnowledgeBase) -> dict[str, Any]:
     schema["properties"]["expected"] = {
         "anyOf": [
             {"type": "object", "additionalProperties": False,
-             "properties": {d: {"enum": opts} for d, opts in dims.items()}},
+             "properties": {"status": {"enum": ["advised", "out_of_scope"]},
+                            **{d: {"enum": opts} for d, opts in dims.items()}}},
             {"type": "null"},
         ],
         "description": "Outcome a source reports, per dimension",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console, Group
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 
@@ -24,13 +25,13 @@ def render(view: dict, console: Console) -> None:
         console.print(f"\n[bold]{t('warnings', lang)}[/bold]")
         for w in view["warnings"]:
             style = SEVERITY_STYLE[w["severity"]]
-            console.print(f"[{style}]● {t('severity.' + w['severity'], lang)}[/{style}] ", _reason(w, lang), sep="")
+            console.print(_reason(w, lang, f"[{style}]● {t('severity.' + w['severity'], lang)}[/{style}] "))
     for d in view["decisions"]:
         console.print(_decision(d, lang))
     if view["advice"]:
         console.print(f"\n[bold]{t('process_advice', lang)}[/bold]")
         for r in view["advice"]:
-            console.print("• ", _reason(r, lang), sep="")
+            console.print(_reason(r, lang, "• "))
     if view["missing"]:
         console.print(f"\n[bold]{t('missing', lang)}[/bold]")
         for m in view["missing"]:
@@ -49,12 +50,11 @@ def _summary(view: dict, lang) -> Table:
     return table
 
 
-def _reason(r: dict, lang) -> str:
-    text = f"[bold]{escape(r['title'])}[/bold] [dim]({r['rule']})[/dim]\n  {escape(r['text'])}"
-    text += f"\n  [dim]{t('sources', lang)}: {escape('; '.join(r['sources']))}[/dim]"
-    for f in r["figures"]:
-        text += f"\n  [dim italic]{t('context', lang)}: {escape(f['text'])}[/dim italic]"
-    return text
+def _reason(r: dict, lang, mark: str = "") -> Group:
+    body = [escape(r["text"]), f"[dim]{t('sources', lang)}: {escape('; '.join(r['sources']))}[/dim]"]
+    body += [f"[dim italic]{t('context', lang)}: {escape(f['text'])}[/dim italic]" for f in r["figures"]]
+    head = f"{mark}[bold]{escape(r['title'])}[/bold] [dim]({r['rule']})[/dim]"
+    return Group(head, Padding(Group(*body), (0, 0, 0, 2)))
 
 
 def _decision(d: dict, lang) -> Panel:
@@ -66,7 +66,7 @@ def _decision(d: dict, lang) -> Panel:
         for label, key in (("for", "for"), ("against", "against")):
             if chosen[key]:
                 parts.append(f"[underline]{t(label, lang)}[/underline]")
-                parts += [("+ " if key == "for" else "- ") + _reason(r, lang) for r in chosen[key]]
+                parts += [_reason(r, lang, "+ " if key == "for" else "- ") for r in chosen[key]]
     others = [o for o in d["options"] if o is not chosen]
     if others:
         parts.append(f"[underline]{t('alternatives', lang)}[/underline]")
