@@ -7,12 +7,16 @@ durable-rules has traps that must not reach callers, and this module absorbs the
 - a posted fact that no rule pattern accepts raises, and leaves the rest of its batch
   stored without running actions: facts are filtered to those some pattern accepts;
 - an identical fact posted twice raises: facts are de-duplicated per run;
+- `delete_state` corrupts memory when a rule is partly matched: a session is
+  cleared by retracting its facts instead;
 - activations are not withdrawn when a fact that a negated pattern forbids arrives
   later in a batch: every rule waits for an anchor fact that is posted last, so
   negation sees all of a stage's input;
 - the `Host` class starts background threads that run actions: it is not used.
 
-Each run is a fresh session (sid) that is deleted afterwards, so runs are isolated.
+Runs reuse one session per ruleset: durable keeps every session it has seen, so a
+session per run leaks memory. Each run retracts its facts at the end and checks that
+the session is empty, so runs are isolated.
 """
 
 from __future__ import annotations
@@ -31,8 +35,8 @@ Fact = tuple[str, Any]
 ANCHOR = "$go"
 MAX_ROUNDS = 100
 
+SESSION = "s"  # one session per ruleset, emptied after each run (a new session costs ~4 MB)
 _names = itertools.count(1)
-_sessions = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ class Ruleset:
         """Post `facts`, then the anchor, and chain derived facts until nothing new is asserted."""
         if self._durable is None:
             return []
-        run = self._run = _Run(str(next(_sessions)))
+        run = self._run = _Run(SESSION)
         try:
             batch = [f for f in facts if self._accepts(f)] + [(ANCHOR, True)]
             for _ in range(MAX_ROUNDS):
@@ -86,7 +90,18 @@ class Ruleset:
             raise EngineError(f"rules kept asserting new facts for {MAX_ROUNDS} rounds")
         finally:
             self._run = None
-            self._durable.delete_state(run.sid)
+            self._clear(run)
+
+    def _clear(self, run: _Run) -> None:
+        """Retract the session's facts. (durable's delete_state corrupts memory when a rule
+        is partly matched, so it is never called.)"""
+        for name, value in run.posted:
+            try:
+                self._durable.retract_fact({"sid": run.sid, "t": name, "v": value})
+            except (MessageNotHandledException, MessageObservedException):
+                pass
+        if self._durable.get_facts(run.sid):
+            raise EngineError("facts of a previous run were left in the engine")
 
     def _accepts(self, fact: Fact) -> bool:
         name, value = fact
@@ -94,6 +109,7 @@ class Ruleset:
 
     def _post(self, run: _Run, batch: list[Fact]) -> None:
         messages = [{"sid": run.sid, "t": name, "v": value} for name, value in batch]
+        run.posted.extend(batch)
         try:
             handle = self._durable.assert_facts(messages)
         except (MessageNotHandledException, MessageObservedException) as err:
@@ -129,6 +145,7 @@ class _Run:
         self.fired: set[str] = set()
         self.firings: list[Firing] = []
         self.new: list[Fact] = []
+        self.posted: list[Fact] = []
         self.error: Exception | None = None
 
     def add(self, fact: Fact) -> bool:

@@ -1,0 +1,60 @@
+"""Shared fixtures, and collection of the knowledge test cases in tests/rules/*.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from advisor.kbtest import load_cases, run_case
+from advisor.knowledge import load_knowledge
+
+ROOT = Path(__file__).resolve().parent.parent
+_KB = None
+
+
+def knowledge():
+    global _KB
+    if _KB is None:
+        _KB = load_knowledge(ROOT)
+    return _KB
+
+
+@pytest.fixture(scope="session")
+def kb():
+    return knowledge()
+
+
+def pytest_collect_file(parent, file_path: Path):
+    if file_path.suffix == ".yaml" and file_path.parent.name == "rules" and file_path.parent.parent.name == "tests":
+        return KnowledgeCases.from_parent(parent, path=file_path)
+
+
+class KnowledgeCases(pytest.File):
+    def collect(self):
+        _, cases = load_cases(self.path)
+        for case in cases:
+            yield KnowledgeCase.from_parent(self, name=case.name, case=case)
+
+
+class KnowledgeCase(pytest.Item):
+    def __init__(self, *, case, **kwargs):
+        super().__init__(**kwargs)
+        self.case = case
+
+    def runtest(self):
+        failures = run_case(knowledge(), self.case)
+        if failures:
+            raise KnowledgeCaseFailed(failures)
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, KnowledgeCaseFailed):
+            return "\n".join(excinfo.value.args[0])
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.path.name}: {self.name}"
+
+
+class KnowledgeCaseFailed(Exception):
+    pass
