@@ -54,6 +54,8 @@ def handled():
     """The one place errors become messages and exit codes; no tracebacks for users."""
     try:
         yield
+    except typer.Exit:
+        raise
     except InputError as error:
         for problem in error.problems:
             err.print(f"[red]error:[/red] {problem}", markup=True, highlight=False, soft_wrap=True)

@@ -20,6 +20,9 @@ MAX_DEPTH = 40
 MAX_NODES = 200_000
 
 Loc = tuple[str | int, ...]
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp", "merge")
+}
 
 
 @dataclass
@@ -102,6 +105,8 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise bad_input(self.doc.name, f"is nested deeper than {MAX_DEPTH} levels", key_path(loc), line)
         self.doc.lines.setdefault(loc, line)
+        if node.tag not in _PLAIN_TAGS:
+            raise bad_input(self.doc.name, f"tag '{node.tag}' is not allowed: plain data only", key_path(loc), line)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc, depth)
         if isinstance(node, yaml.SequenceNode):

@@ -1,0 +1,89 @@
+"""Reasoning behaviour a user notices: explanations, exclusions, close calls, missing answers, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from advisor.advise import advise
+from advisor.scenario import check_answers
+
+ON = dt.date(2026, 6, 1)
+
+
+def run(kb, on=ON, **answers):
+    return advise(kb, check_answers(kb, answers), on)
+
+
+def test_every_reason_names_its_rule_text_and_source(kb):
+    advice = run(kb, care_form="huishoudelijke_hulp", selection="select", contract_value=2_000_000)
+    decision = advice.decision("instrument")
+    assert decision.recommended == "overheidsopdracht"
+    chosen = decision.options[0]
+    assert chosen.support, "a recommendation carries the rules that led there"
+    for r in chosen.support:
+        assert r.rule in kb.rule and r.text.nl and r.text.en and r.sources
+
+
+def test_the_trace_records_matched_and_asserted_facts(kb):
+    advice = run(kb, care_form="dagbesteding", selection="select")
+    step = next(s for s in advice.trace.steps if s.rule == "open_house_test.choice_is_public_contract")
+    assert step.matched == (("selection", "select"),)
+    assert step.asserted == (("arrangement", "public_contract"),)
+    decision = next(s for s in advice.trace.steps if s.kind == "decision" and s.rule == "instrument")
+    assert decision.order > step.order
+
+
+def test_choosing_providers_excludes_open_house_with_its_reason(kb):
+    advice = run(kb, care_form="dagbesteding", selection="select")
+    open_house = next(o for o in advice.decision("instrument").options if o.option == "open_house")
+    assert [r.rule for r in open_house.excluded_by] == ["instrument.material_public_contract"]
+
+
+def test_meervoudig_onderhands_is_excluded_above_the_threshold(kb):
+    advice = run(kb, care_form="dagbesteding", selection="select", contract_value=900_000)
+    procedure = {o.option: o for o in advice.decision("procedure").options}
+    assert procedure["meervoudig_onderhands"].excluded
+    assert advice.decision("procedure").recommended == "sas_procedure"
+
+
+def test_threshold_amount_is_filled_into_the_explanation(kb):
+    advice = run(kb, care_form="dagbesteding", selection="select", contract_value=900_000)
+    sas = advice.decision("procedure").options[0].support[0]
+    assert "EUR 750.000" in sas.text.nl and "EUR 750,000" in sas.text.en
+
+
+def test_missing_answers_that_would_matter_are_named(kb):
+    advice = run(kb, care_form="dagbesteding", selection="admit_all")
+    missing = {m.question: m for m in advice.missing}
+    assert "terms" in missing and "instrument" in missing["terms"].affects
+    assert "client_choice" in missing
+
+
+def test_dont_know_is_treated_as_unanswered_and_reported(kb):
+    advice = run(kb, care_form="dagbesteding", selection="admit_all", client_choice="weet niet")
+    assert advice.unknown == ["client_choice"]
+    assert "client_choice" in {m.question for m in advice.missing}
+
+
+def test_close_call_is_flagged(kb):
+    advice = run(kb, care_form="dagbesteding", motives=["keuzevrijheid", "selecteren"])
+    instrument = advice.decision("instrument")
+    assert instrument.close_call
+    assert "process.choice_versus_selection" in {w.reason.rule for w in advice.warnings}
+
+
+def test_advice_follows_the_date_it_applies_to(kb):
+    answers = dict(care_form="jeugd_residentieel", selection="select", contract_value=3_000_000)
+    before, after = run(kb, dt.date(2019, 6, 1), **answers), run(kb, dt.date(2026, 6, 1), **answers)
+    rules_before, rules_after = set(before.trace.rules()), set(after.trace.rules())
+    assert "legal.emvi_duty_until_2022" in rules_before - rules_after
+    assert {"legal.no_emvi_duty_since_2022", "legal.youth_regional_purchasing", "legal.reele_prijs_jeugd"} <= (
+        rules_after - rules_before
+    )
+
+
+def test_runs_are_isolated(kb):
+    first = run(kb, care_form="dagbesteding", selection="select")
+    run(kb, care_form="huishoudelijke_hulp", selection="admit_all", terms="set_by_municipality", client_choice="client")
+    again = run(kb, care_form="dagbesteding", selection="select")
+    assert first.trace.steps == again.trace.steps

@@ -1,0 +1,98 @@
+"""The command line: what a user types and sees, exit codes included."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "scenarios" / "friesland_route1_ouderen_huishoudelijke_hulp.yaml"
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_advise_text_in_dutch_by_default():
+    result = invoke("advise", EXAMPLE)
+    assert result.exit_code == 0, result.output
+    assert "Advies voor" in result.output and "Overheidsopdracht" in result.output
+    assert "SAS-procedure" in result.output and "instrument.material_public_contract" in result.output
+
+
+def test_advise_text_in_english():
+    result = invoke("advise", EXAMPLE, "--lang", "en")
+    assert result.exit_code == 0
+    assert "Advice for" in result.output and "Sources:" in result.output
+
+
+def test_advise_json_is_complete():
+    result = invoke("advise", EXAMPLE, "--format", "json", "--lang", "en")
+    data = json.loads(result.output)
+    assert data["as_of"] == "2022-09-01" and data["language"] == "en"
+    instrument = next(d for d in data["decisions"] if d["dimension"] == "instrument")
+    assert instrument["recommended"] == "overheidsopdracht"
+    assert instrument["options"][0]["for"][0]["sources"]
+    assert any(s["rule"] == "scope.value_above_threshold" for s in data["trace"])
+
+
+def test_advise_markdown_to_a_file(tmp_path):
+    out = tmp_path / "reports" / "advies.md"
+    result = invoke("advise", EXAMPLE, "--format", "markdown", "--output", out)
+    assert result.exit_code == 0 and result.output == ""
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Advies voor: Friese gemeenten") and "## Afgevuurde regels" in text
+
+
+def test_as_of_overrides_the_scenario_date():
+    result = invoke("advise", EXAMPLE, "--format", "json", "--as-of", "2026-06-01")
+    data = json.loads(result.output)
+    assert data["as_of"] == "2026-06-01"
+    rules = {s["rule"] for s in data["trace"]}
+    assert "legal.no_emvi_duty_since_2022" in rules and "legal.emvi_duty_until_2022" not in rules
+
+
+def test_bad_date_is_a_clear_error():
+    result = invoke("advise", EXAMPLE, "--as-of", "1-6-2026")
+    assert result.exit_code == 2 and "not a date" in result.output
+
+
+def test_invalid_scenario_exits_2_with_file_key_and_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("scenario: x\nanswers:\n  care_form: thuiszorg\n", encoding="utf-8")
+    result = invoke("advise", bad)
+    assert result.exit_code == 2
+    assert f"{bad}:3 answers.care_form: 'thuiszorg' is not an option" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_exits_2():
+    result = invoke("advise", "no/such/file.yaml")
+    assert result.exit_code == 2 and "cannot be read" in result.output
+
+
+def test_schema_lists_questions_and_options():
+    schema = json.loads(invoke("schema").output)
+    answers = schema["properties"]["answers"]["properties"]
+    assert "huishoudelijke_hulp" in answers["care_form"]["enum"]
+    assert answers["contract_value"]["anyOf"][0]["anyOf"][0]["type"] == "number"
+
+
+def test_the_installed_command_runs_in_a_real_process():
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", "advise", str(EXAMPLE), "--format", "json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["status"] == "advised"
+    bad = subprocess.run(
+        [sys.executable, "-m", "cli", "advise", "missing.yaml"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert bad.returncode == 2 and "missing.yaml" in bad.stderr and "Traceback" not in bad.stderr

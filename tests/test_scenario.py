@@ -1,0 +1,63 @@
+"""Scenario files: one clear message per problem, with file, key, line, found and allowed."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.answers import AnswerError, parse_amount
+from advisor.errors import InputError
+from advisor.scenario import load_scenario
+
+
+def problems(kb, tmp_path, text: str) -> list[str]:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_scenario(kb, path)
+    return [str(p) for p in err.value.problems]
+
+
+def test_unknown_question_suggests_the_nearest(kb, tmp_path):
+    [msg] = problems(kb, tmp_path, "scenario: x\nanswers:\n  care_from: dagbesteding\n")
+    assert msg.endswith("scenario.yaml:3 answers.care_from: is not a question; did you mean 'care_form'?")
+
+
+def test_value_outside_the_options_lists_what_is_allowed(kb, tmp_path):
+    [msg] = problems(kb, tmp_path, "scenario: x\nanswers:\n  care_form: dagbesteding\n  selection: selct\n")
+    assert ":4 answers.selection:" in msg and "allowed: select, admit_all" in msg and "did you mean 'select'?" in msg
+
+
+def test_every_problem_is_reported_at_once(kb, tmp_path):
+    msgs = problems(kb, tmp_path, "scenario: x\nanswers:\n  area_based: misschien\n  municipalities: -2\n  motives: [x]\n")
+    assert len(msgs) == 3
+    assert "expected yes or no" in msgs[0] and "0 or more" in msgs[1] and "'x' not an option" in msgs[2]
+
+
+def test_missing_and_unknown_top_level_keys(kb, tmp_path):
+    msgs = problems(kb, tmp_path, "scenario: x\nanwsers: {}\n")
+    assert any("answers: is required but missing" in m for m in msgs)
+    assert any(":2 anwsers: unknown key" in m for m in msgs)
+
+
+def test_empty_and_non_mapping_files(kb, tmp_path):
+    assert "found nothing" in problems(kb, tmp_path, "")[0]
+    assert "found list" in problems(kb, tmp_path, "- a\n- b\n")[0]
+
+
+def test_dont_know_only_where_allowed(kb, tmp_path):
+    [msg] = problems(kb, tmp_path, "scenario: x\nanswers:\n  care_form: weet niet\n")
+    assert "'don't know' is not allowed" in msg
+
+
+@pytest.mark.parametrize(
+    "text, amount",
+    [("1.200.000", 1_200_000), ("1,2 mln", 1_200_000), ("€ 750.000", 750_000), ("2 miljoen", 2_000_000),
+     ("850000", 850_000), ("1,200,000", 1_200_000), ("EUR 90k", 90_000)],
+)
+def test_amounts_as_people_write_them(text, amount):
+    assert parse_amount(text) == amount
+
+
+def test_amount_that_is_not_one():
+    with pytest.raises(AnswerError, match="not an amount"):
+        parse_amount("veel geld")
