@@ -20,6 +20,7 @@ MAX_DEPTH = 40
 MAX_NODES = 200_000
 
 Loc = tuple[str | int, ...]
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~20x faster
 _PLAIN_TAGS = {
     f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp", "merge")
 }
@@ -74,7 +75,7 @@ def parse_yaml(raw: bytes | str, name: str) -> YamlDoc:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError as err:
             raise bad_input(name, f"is not UTF-8 text (byte {err.start})") from None
-    loader = yaml.SafeLoader(raw)
+    loader = _Loader(raw)
     try:
         node = loader.get_single_node()
         doc = YamlDoc(name, None)
@@ -92,7 +93,7 @@ def parse_yaml(raw: bytes | str, name: str) -> YamlDoc:
 
 
 class _Builder:
-    def __init__(self, loader: yaml.SafeLoader, doc: YamlDoc):
+    def __init__(self, loader, doc: YamlDoc):
         self.loader = loader
         self.doc = doc
         self.nodes = 0
