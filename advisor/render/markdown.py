@@ -43,7 +43,7 @@ def _flag(d: dict, lang) -> str:
 def _decision(d: dict, lang) -> list[str]:
     out = [f"## {d['name']}: {d['recommended_name'] or t('no_advice', lang)}", ""]
     if d["recommended"] is None:
-        out += [t("undecided", lang), ""]
+        out += [t("undecided", lang), ""] + [f"- {q}" for q in d["missing_text"]] + [""]
     chosen = next((o for o in d["options"] if o["option"] == d["recommended"]), None)
     if chosen:
         out += _list(t("for", lang), chosen["for"], lang) + _list(t("against", lang), chosen["against"], lang)

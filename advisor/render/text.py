@@ -62,6 +62,7 @@ def _decision(d: dict, lang) -> Panel:
     chosen = next((o for o in d["options"] if o["option"] == d["recommended"]), None)
     if chosen is None:
         parts.append(t("undecided", lang))
+        parts += [f"? {escape(q)}" for q in d["missing_text"]]
     else:
         for label, key in (("for", "for"), ("against", "against")):
             if chosen[key]:

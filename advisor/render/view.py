@@ -27,7 +27,7 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
         "status": advice.status,
         "disclaimer": t("disclaimer", lang),
         "answers": [_answer(kb, names, q, v, lang) for q, v in advice.answers.items()],
-        "decisions": [_decision(d, names, kb, lang) for d in advice.decisions],
+        "decisions": [_decision(d, names, kb, lang, advice.missing) for d in advice.decisions],
         "warnings": [{"severity": w.severity, **_reason(w.reason, kb, lang)} for w in advice.warnings],
         "advice": [_reason(r, kb, lang) for r in advice.advice],
         "missing": [
@@ -88,7 +88,7 @@ def _answer(kb, names, qid, value, lang) -> dict:
     return {"question": qid, "text": t(q.text, lang), "value": value, "shown": shown}
 
 
-def _decision(d, names, kb, lang) -> dict:
+def _decision(d, names, kb, lang, missing) -> dict:
     return {
         "dimension": d.dimension,
         "name": names.dimension(d.dimension),
@@ -108,6 +108,8 @@ def _decision(d, names, kb, lang) -> dict:
             for o in d.options
         ],
         "context": [_figure(f, kb, lang) for f in d.context],
+        "missing": [m.question for m in missing if d.dimension in m.affects],
+        "missing_text": [t(kb.questions[m.question].text, lang) for m in missing if d.dimension in m.affects],
     }
 
 
