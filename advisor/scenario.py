@@ -43,8 +43,17 @@ def check_answers(kb: KnowledgeBase, answers: dict[str, Any], doc: YamlDoc | Non
         try:
             typed[qid] = normalise(question, value, kb.choices(question))
         except AnswerError as err:
-            hint = suggest(value, kb.choices(question)) if isinstance(value, str) else ""
+            hint = _hint(kb, question, value) if isinstance(value, str) else ""
             problems.append(Problem(name, f"{err}{hint}", f"answers.{qid}", line))
     if problems:
         raise InputError(problems)
     return {q: typed[q] for q in kb.questions if q in typed}
+
+
+def _hint(kb: KnowledgeBase, question, value: str) -> str:
+    """A known synonym names its option ('thuiszorg' -> huishoudelijke_hulp); else the nearest id."""
+    if question.options_from == "care_forms":
+        for care_form in kb.care_forms.care_forms:
+            if value.strip().lower() in [s.lower() for s in care_form.synonyms]:
+                return f"; '{value}' is a synonym of '{care_form.id}'"
+    return suggest(value, kb.choices(question))

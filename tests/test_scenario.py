@@ -61,3 +61,8 @@ def test_amounts_as_people_write_them(text, amount):
 def test_amount_that_is_not_one():
     with pytest.raises(AnswerError, match="not an amount"):
         parse_amount("veel geld")
+
+
+def test_a_synonym_names_the_option_to_use(kb, tmp_path):
+    [msg] = problems(kb, tmp_path, "scenario: x\nanswers:\n  care_form: logeeropvang\n")
+    assert msg.endswith("'logeeropvang' is a synonym of 'kortdurend_verblijf'")
