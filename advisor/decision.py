@@ -25,6 +25,8 @@ class Reason:
     sources: tuple[SourceRef, ...]
     figures: tuple[Figure, ...]
     weight: int = 1
+    since_report: Text | None = None
+    confidence: str = "high"
 
 
 @dataclass
@@ -59,6 +61,8 @@ def reason(kb: KnowledgeBase, rule_id: str, on: dt.date) -> Reason:
         tuple(rule.sources),
         tuple(figures[f] for f in rule.figures),
         rule.then.weight,
+        rule.since_report,
+        rule.confidence,
     )
 
 

@@ -43,6 +43,11 @@ LABELS: dict[str, dict[str, str]] = {
     "severity.low": {"nl": "laag", "en": "low"},
     "severity.info": {"nl": "info", "en": "info"},
     "lines": {"nl": "regels", "en": "lines"},
+    "since_report": {"nl": "Sinds het rapport", "en": "Since the report"},
+    "check_with_lawyer": {
+        "nl": "Niet uitgemaakt of niet geverifieerd: laat dit toetsen door een jurist.",
+        "en": "Unsettled or unverified: have this checked by a lawyer.",
+    },
     "stage": {"nl": "Fase", "en": "Stage"},
     "decided": {"nl": "besluit", "en": "decision"},
 }

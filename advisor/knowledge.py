@@ -236,12 +236,19 @@ def cross_check(kb: KnowledgeBase, questions_doc: YamlDoc | None) -> list[Proble
                         problem(r, f"{kind}: '{o}' is not an option of {dim}{suggest(o, allowed)}")
                 if decided_in.get(dim) and stage_order.index(decided_in[dim]) != stage_order.index(r.stage):
                     problem(r, f"{kind}s {dim}, which is decided in stage '{decided_in[dim]}', not '{r.stage}'")
+        if r.rule.confidence == "low" and (then.exclude or then.weight > 1):
+            problem(r, "a low-confidence rule may not exclude an option or weigh more than 1")
         for name in then.derive:
             if name in kb.questions or name in kb.dimensions:
                 problem(r, f"derives '{name}', which is a question or a dimension")
         for conj in r.alternatives:
             for test in conj:
                 problems.extend(_check_test(kb, r, test, decided_in, derived_in, stage_order))
+    for t in kb.thresholds.thresholds:
+        periods = sorted(t.periods, key=lambda p: p.valid_from)
+        for earlier, later in zip(periods, periods[1:]):
+            if earlier.valid_until is None or earlier.valid_until > later.valid_from:
+                problems.append(Problem("knowledge/thresholds.yaml", f"periods overlap at {later.valid_from}", t.id))
     for q in kb.questions.values():
         if q.type in ("choice", "multi") and not kb.choices(q):
             problems.append(Problem("knowledge/questions.yaml", "a choice question needs options", q.id))

@@ -178,6 +178,8 @@ class Rule(Strict):
     valid_from: dt.date
     valid_until: dt.date | None = None
     figures: list[Id] = []
+    since_report: Text | None = None  # what the 2018 report found, and what holds since when
+    confidence: Literal["high", "medium", "low"] = "high"  # low: unverified or unsettled in law
 
 
 class RuleFile(Strict):

@@ -69,10 +69,18 @@ def _list(title: str, reasons: list[dict], lang) -> list[str]:
         return []
     out = [f"**{title}**", ""]
     for r in reasons:
-        out.append(f"- **{r['title']}** (`{r['rule']}`): {r['text']}  ")
-        out.append(f"  *{t('sources', lang)}: {'; '.join(r['sources'])}*")
+        out += _item(r, lang)
         out += [f"  *{t('context', lang)}: {f['text']}*" for f in r["figures"]]
     return out + [""]
+
+
+def _item(r: dict, lang, tag: str = "") -> list[str]:
+    out = [f"- {tag}**{r['title']}** (`{r['rule']}`): {r['text']}  "]
+    if r["since_report"]:
+        out.append(f"  {t('since_report', lang)}: {r['since_report']}  ")
+    if r["check_with_lawyer"]:
+        out.append(f"  **{r['check_with_lawyer']}**  ")
+    return out + [f"  *{t('sources', lang)}: {'; '.join(r['sources'])}*"]
 
 
 def _reasons(title: str, reasons: list[dict], lang, severity: bool = False) -> list[str]:
@@ -80,7 +88,5 @@ def _reasons(title: str, reasons: list[dict], lang, severity: bool = False) -> l
         return []
     out = [f"## {title}", ""]
     for r in reasons:
-        tag = f"[{t('severity.' + r['severity'], lang)}] " if severity else ""
-        out.append(f"- {tag}**{r['title']}** (`{r['rule']}`): {r['text']}  ")
-        out.append(f"  *{t('sources', lang)}: {'; '.join(r['sources'])}*")
+        out += _item(r, lang, f"[{t('severity.' + r['severity'], lang)}] " if severity else "")
     return out + [""]

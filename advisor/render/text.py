@@ -51,7 +51,12 @@ def _summary(view: dict, lang) -> Table:
 
 
 def _reason(r: dict, lang, mark: str = "") -> Group:
-    body = [escape(r["text"]), f"[dim]{t('sources', lang)}: {escape('; '.join(r['sources']))}[/dim]"]
+    body = [escape(r["text"])]
+    if r["since_report"]:
+        body.append(f"[magenta]{t('since_report', lang)}: {escape(r['since_report'])}[/magenta]")
+    if r["check_with_lawyer"]:
+        body.append(f"[bold yellow]{escape(r['check_with_lawyer'])}[/bold yellow]")
+    body.append(f"[dim]{t('sources', lang)}: {escape('; '.join(r['sources']))}[/dim]")
     body += [f"[dim italic]{t('context', lang)}: {escape(f['text'])}[/dim italic]" for f in r["figures"]]
     head = f"{mark}[bold]{escape(r['title'])}[/bold] [dim]({r['rule']})[/dim]"
     return Group(head, Padding(Group(*body), (0, 0, 0, 2)))

@@ -121,6 +121,9 @@ def _reason(r: Reason, kb: KnowledgeBase, lang: Lang) -> dict:
         "weight": r.weight,
         "sources": [source(s, kb, lang) for s in r.sources],
         "figures": [_figure(f, kb, lang) for f in r.figures],
+        "since_report": t(r.since_report, lang) if r.since_report else None,
+        "confidence": r.confidence,
+        "check_with_lawyer": t("check_with_lawyer", lang) if r.confidence == "low" else None,
     }
 
 
