@@ -36,7 +36,7 @@ def test_the_trace_records_matched_and_asserted_facts(kb):
 def test_choosing_providers_excludes_open_house_with_its_reason(kb):
     advice = run(kb, care_form="dagbesteding", selection="select")
     open_house = next(o for o in advice.decision("instrument").options if o.option == "open_house")
-    assert [r.rule for r in open_house.excluded_by] == ["instrument.material_public_contract"]
+    assert [r.rule for r in open_house.excluded_by] == ["instrument.choice_rules_out_open_house"]
 
 
 def test_meervoudig_onderhands_is_excluded_above_the_threshold(kb):
