@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from advisor.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, AdvisorError, InputError
+from advisor.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERNAL, AdvisorError, InputError
 
 app = typer.Typer(
     name="advisor",
@@ -122,6 +122,110 @@ def schema(knowledge: KnowledgeOption = None) -> None:
 
     with handled():
         out.out(json.dumps(scenario_schema(load_knowledge(knowledge)), ensure_ascii=False, indent=2), highlight=False)
+
+
+kb_app = typer.Typer(help="Knowledge engineering: check, test, coverage and docs of the knowledge base.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+
+
+@kb_app.command("check")
+def kb_check(
+    knowledge: KnowledgeOption = None,
+    seeds: Annotated[Optional[Path], typer.Option("--seeds", help="Folder holding seeds/ (default: ../shared).")] = None,
+) -> None:
+    """Validate every knowledge file and every cross-reference; non-zero exit on errors."""
+    from advisor.kb.check import check
+
+    with handled():
+        findings = check(knowledge, seeds)
+        for finding in findings:
+            style = "red" if finding.severity == "error" else "yellow"
+            out.print(f"[{style}]{finding.severity}[/{style}] {finding.problem}", soft_wrap=True)
+        errors = sum(f.severity == "error" for f in findings)
+        out.print(f"{errors} errors, {len(findings) - errors} warnings")
+        if errors:
+            raise typer.Exit(EXIT_FAILED)
+
+
+@kb_app.command("test")
+def kb_test(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Case files or folders (default: tests/rules).")] = None,
+    knowledge: KnowledgeOption = None,
+) -> None:
+    """Run the knowledge test cases (answers in, expected decisions and firings out)."""
+    from advisor.kb.cases import run_file
+    from advisor.knowledge import load_knowledge
+    from advisor.scenario import scenario_files
+
+    with handled():
+        kb = load_knowledge(knowledge)
+        files = scenario_files(paths or [kb.root / "tests" / "rules"])
+        passed = failed = 0
+        for path in files:
+            for outcome in run_file(kb, path):
+                if outcome.passed:
+                    passed += 1
+                    continue
+                failed += 1
+                out.print(f"[red]FAIL[/red] {outcome.file}:{outcome.line} {outcome.name}", soft_wrap=True)
+                for line in outcome.failures:
+                    out.print(f"     {line}", soft_wrap=True, markup=False)
+        out.print(f"{passed} passed, {failed} failed")
+        if failed:
+            raise typer.Exit(EXIT_FAILED)
+
+
+@kb_app.command("coverage")
+def kb_coverage(
+    paths: Annotated[list[Path], typer.Argument(help="Scenario files or folders.")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    as_of: AsOfOption = None,
+    knowledge: KnowledgeOption = None,
+) -> None:
+    """Which rules fired over a set of scenarios, and which never did, per rule file."""
+    from advisor.kb.coverage import coverage
+    from advisor.knowledge import load_knowledge
+    from advisor.scenario import scenario_files
+
+    with handled():
+        kb = load_knowledge(knowledge)
+        result = coverage(kb, scenario_files(paths), _date(as_of))
+        for problem in result.problems:
+            err.print(f"[red]error:[/red] {problem}", soft_wrap=True)
+        by_file = result.by_file(kb)
+        if format == Format.json:
+            data = {"scenarios": result.scenarios, "files": {f: dict(rules) for f, rules in by_file.items()}}
+            out.out(json.dumps(data, ensure_ascii=False, indent=2), highlight=False)
+        else:
+            for file, rules in by_file.items():
+                fired = sum(1 for _, n in rules if n)
+                out.print(f"[bold]{file}[/bold]: {fired}/{len(rules)} rules fired", soft_wrap=True)
+                for rule_id, n in rules:
+                    if not n:
+                        out.print(f"  never fired: {rule_id}")
+            total = sum(len(r) for r in by_file.values())
+            fired = sum(1 for r in by_file.values() for _, n in r if n)
+            out.print(f"{result.scenarios} scenarios; {fired} of {total} rules fired")
+        if result.problems:
+            raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@kb_app.command("docs")
+def kb_docs(
+    lang: LangOption = Lang.nl,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file.")] = None,
+    knowledge: KnowledgeOption = None,
+) -> None:
+    """A Markdown reference of the whole knowledge base, with a timeline of the law."""
+    from advisor.kb.docs import reference
+    from advisor.knowledge import load_knowledge
+
+    with handled():
+        text = reference(load_knowledge(knowledge), lang.value)
+        if output:
+            _write(output, text)
+        else:
+            out.out(text, highlight=False, end="")
 
 
 def main() -> None:  # pragma: no cover - entry point for `python cli.py`

@@ -134,7 +134,7 @@ def load_knowledge(root: str | Path | None = None) -> KnowledgeBase:
 
     def load(name: str, model):
         try:
-            doc = read_yaml(root / "knowledge" / name)
+            doc = read_yaml(root / "knowledge" / name, f"knowledge/{name}")
             return doc, validate(model, doc)
         except InputError as err:
             problems.extend(err.problems)
@@ -174,7 +174,7 @@ def _load_rules(folder: Path, problems: list[Problem]) -> list[LoadedRule]:
     out = []
     for path in files:
         try:
-            doc = read_yaml(path)
+            doc = read_yaml(path, f"rules/{path.name}")
             rule_file = validate(RuleFile, doc)
         except InputError as err:
             problems.extend(err.problems)

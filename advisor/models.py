@@ -221,6 +221,8 @@ def _problem(doc: YamlDoc, loc: Loc, error: dict) -> Problem:
         message = "unknown key"
     elif error["type"] == "missing":
         message = "is required but missing"
+    elif found is None:
+        message = "is empty; a value is required"
     elif not isinstance(found, (dict, list)):
         message = f"{message} (found {found!r})"
     return Problem(doc.name, message, key_path(loc), doc.line(loc))

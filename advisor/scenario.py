@@ -20,6 +20,14 @@ class LoadedScenario:
     answers: dict[str, Any]
 
 
+def scenario_files(paths: list[str | Path], pattern: str = "*.yaml") -> list[Path]:
+    """Files as given, and the YAML files under folders (recursively), sorted and without repeats."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        found += sorted(p.rglob(pattern)) + sorted(p.rglob("*.yml")) if p.is_dir() else [p]
+    return list(dict.fromkeys(found))
+
+
 def load_scenario(kb: KnowledgeBase, path: str | Path) -> LoadedScenario:
     doc = read_yaml(path)
     if not isinstance(doc.data, dict):

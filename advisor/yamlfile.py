@@ -50,9 +50,10 @@ def key_path(loc: Loc) -> str:
     return out
 
 
-def read_yaml(path: str | Path) -> YamlDoc:
+def read_yaml(path: str | Path, name: str | None = None) -> YamlDoc:
+    """Read and parse `path`; messages call it `name` (default: the path as given)."""
     path = Path(path)
-    name = str(path)
+    name = name or str(path)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from advisor.kbtest import load_cases, run_case
+from advisor.kb.cases import load_cases, run_case
 from advisor.knowledge import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,22 @@ def knowledge():
 @pytest.fixture(scope="session")
 def kb():
     return knowledge()
+
+
+@pytest.fixture
+def kb_copy(tmp_path):
+    """A copy of the knowledge base; `change(file, old, new)` edits it and returns its folder."""
+    shutil.copytree(ROOT / "knowledge", tmp_path / "knowledge")
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+
+    def change(file: str, old: str, new: str) -> Path:
+        path = tmp_path / file
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {file}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return tmp_path
+
+    return change
 
 
 def pytest_collect_file(parent, file_path: Path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -31,18 +30,12 @@ def test_report_citations_point_inside_the_seed_files(kb):
 
 
 @pytest.fixture
-def broken(tmp_path):
-    """A copy of the knowledge base in which one rule file is changed."""
-    shutil.copytree(ROOT / "knowledge", tmp_path / "knowledge")
-    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+def broken(kb_copy):
+    """Change one knowledge file; loading must then fail. Returns the messages."""
 
     def change(file: str, old: str, new: str) -> list[str]:
-        path = tmp_path / file
-        text = path.read_text(encoding="utf-8")
-        assert old in text
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
         with pytest.raises(InputError) as err:
-            load_knowledge(tmp_path)
+            load_knowledge(kb_copy(file, old, new))
         return [str(p) for p in err.value.problems]
 
     return change

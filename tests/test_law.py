@@ -11,7 +11,6 @@ from advisor.errors import InputError
 from advisor.knowledge import load_knowledge
 from advisor.scenario import check_answers
 
-from .test_knowledge import ROOT
 
 
 def run(kb, on, **answers):
@@ -92,12 +91,7 @@ def test_unsettled_points_tell_the_user_to_check_with_a_lawyer(kb):
     assert grey.reason.confidence == "low"
 
 
-def test_overlapping_threshold_periods_are_refused(tmp_path):
-    import shutil
-
-    shutil.copytree(ROOT / "knowledge", tmp_path / "knowledge")
-    shutil.copytree(ROOT / "rules", tmp_path / "rules")
-    path = tmp_path / "knowledge" / "thresholds.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("valid_until: 2018-01-01", "valid_until: 2018-06-01"), encoding="utf-8")
+def test_overlapping_threshold_periods_are_refused(kb_copy):
+    root = kb_copy("knowledge/thresholds.yaml", "valid_until: 2018-01-01", "valid_until: 2018-06-01")
     with pytest.raises(InputError, match="periods overlap at 2018-01-01"):
-        load_knowledge(tmp_path)
+        load_knowledge(root)

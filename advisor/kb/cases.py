@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import Field
 
 from advisor.advise import advise
-from advisor.errors import InputError
+from advisor.errors import InputError, Problem
 from advisor.knowledge import KnowledgeBase
 from advisor.models import Strict, validate
 from advisor.scenario import check_answers
@@ -55,7 +55,7 @@ class Outcome:
 def load_cases(path: str | Path) -> tuple[YamlDoc, list[Case]]:
     doc = read_yaml(path)
     if not isinstance(doc.data, list):
-        raise InputError([])  # pragma: no cover - reported by the caller with the file name
+        raise InputError([Problem(doc.name, "must be a list of test cases")])
     return doc, [validate(Case, doc, (i,)) for i in range(len(doc.data))]
 
 
@@ -78,5 +78,13 @@ def run_case(kb: KnowledgeBase, case: Case) -> tuple[str, ...]:
 
 
 def run_file(kb: KnowledgeBase, path: str | Path) -> list[Outcome]:
+    """Every case of one file; a case whose answers are invalid fails with that message."""
     doc, cases = load_cases(path)
-    return [Outcome(doc.name, doc.line((i,)), c.name, run_case(kb, c)) for i, c in enumerate(cases)]
+    outcomes = []
+    for i, case in enumerate(cases):
+        try:
+            failures = run_case(kb, case)
+        except InputError as err:
+            failures = tuple(str(p) for p in err.problems)
+        outcomes.append(Outcome(doc.name, doc.line((i,)), case.name, failures))
+    return outcomes

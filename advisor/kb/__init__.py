@@ -1,0 +1,1 @@
+"""Knowledge engineering: check, test, coverage and documentation of the knowledge base."""

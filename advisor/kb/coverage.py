@@ -1,0 +1,39 @@
+"""`advisor kb coverage`: which rules fired over a set of scenarios, and which never did."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from advisor.advise import advise_file
+from advisor.errors import InputError, Problem
+from advisor.knowledge import KnowledgeBase
+
+
+@dataclass
+class Coverage:
+    scenarios: int = 0
+    fired: Counter = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+
+    def by_file(self, kb: KnowledgeBase) -> dict[str, list[tuple[str, int]]]:
+        """Rule file -> [(rule id, times fired)] in file order."""
+        out: dict[str, list[tuple[str, int]]] = {}
+        for r in kb.rules:
+            out.setdefault(r.file, []).append((r.id, self.fired[r.id]))
+        return out
+
+
+def coverage(kb: KnowledgeBase, paths: list[Path], as_of: dt.date | None = None) -> Coverage:
+    result = Coverage()
+    for path in paths:
+        try:
+            advice = advise_file(kb, path, as_of)
+        except InputError as err:
+            result.problems += err.problems
+            continue
+        result.scenarios += 1
+        result.fired.update(set(advice.trace.rules()))
+    return result

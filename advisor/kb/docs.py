@@ -1,0 +1,192 @@
+"""`advisor kb docs`: the whole knowledge base as a Markdown reference, for domain experts
+to review and trainers to hand out: a timeline of the law, the questions, every rule with
+its conditions in words, the vocabulary and the glossary."""
+
+from __future__ import annotations
+
+from advisor.conditions import Test
+from advisor.i18n import Lang, money, t
+from advisor.knowledge import KnowledgeBase, LoadedRule
+from advisor.render.view import YES_NO, source
+
+WORDS = {
+    "eq": {"nl": "is", "en": "is"},
+    "includes": {"nl": "bevat", "en": "includes"},
+    "in": {"nl": "is een van", "en": "is one of"},
+    "includes_any": {"nl": "bevat een van", "en": "includes one of"},
+    "ne": {"nl": "is niet", "en": "is not"},
+    "not_in": {"nl": "is geen van", "en": "is none of"},
+    "gte": {"nl": "is ten minste", "en": "is at least"},
+    "lt": {"nl": "is lager dan", "en": "is below"},
+    "lacks": {"nl": "bevat niet", "en": "does not include"},
+    "lacks_any": {"nl": "bevat geen van", "en": "includes none of"},
+    "exists": {"nl": "is beantwoord of besloten", "en": "is answered or decided"},
+    "unanswered": {"nl": "is niet beantwoord", "en": "is not answered"},
+}
+HEAD = {
+    "title": {"nl": "Kennisbank van de adviseur", "en": "The advisor's knowledge base"},
+    "intro": {
+        "nl": "Gegenereerd uit knowledge/ en rules/. Kennis bijgewerkt tot {reviewed}; {rules} regels, {questions} vragen.",
+        "en": "Generated from knowledge/ and rules/. Knowledge reviewed up to {reviewed}; {rules} rules, {questions} questions.",
+    },
+    "timeline": {"nl": "Tijdlijn: wat wanneer veranderde", "en": "Timeline: what changed when"},
+    "from": {"nl": "vanaf", "en": "from"},
+    "until": {"nl": "tot", "en": "until"},
+    "questions": {"nl": "Vragen", "en": "Questions"},
+    "rules": {"nl": "Regels", "en": "Rules"},
+    "when": {"nl": "Als", "en": "When"},
+    "or": {"nl": "of", "en": "or"},
+    "always": {"nl": "altijd (binnen de geldigheid)", "en": "always (within its period)"},
+    "then": {"nl": "Dan", "en": "Then"},
+    "why": {"nl": "Waarom", "en": "Why"},
+    "period": {"nl": "Geldig", "en": "Valid"},
+    "stage": {"nl": "fase", "en": "stage"},
+    "confidence": {"nl": "zekerheid", "en": "confidence"},
+    "support": {"nl": "steunt", "en": "supports"},
+    "oppose": {"nl": "pleit tegen", "en": "argues against"},
+    "exclude": {"nl": "sluit uit", "en": "excludes"},
+    "derive": {"nl": "leidt af", "en": "derives"},
+    "weight": {"nl": "gewicht", "en": "weight"},
+    "warning": {"nl": "waarschuwing", "en": "warning"},
+    "advice": {"nl": "procesadvies", "en": "process advice"},
+    "stop": {"nl": "buiten de kennis: geen advies", "en": "outside the knowledge: no advice"},
+    "vocabulary": {"nl": "Keuzes per dimensie", "en": "Options per dimension"},
+    "care_forms": {"nl": "Zorgvormen", "en": "Care forms"},
+    "glossary": {"nl": "Begrippenlijst", "en": "Glossary"},
+    "synonyms": {"nl": "ook", "en": "also"},
+    "out_of_scope": {"nl": "buiten de kennis", "en": "outside the knowledge"},
+    "thresholds": {"nl": "Drempelwaarden", "en": "Thresholds"},
+}
+
+
+def h(key: str, lang: Lang) -> str:
+    return HEAD[key][lang]
+
+
+def reference(kb: KnowledgeBase, lang: Lang) -> str:
+    intro = h("intro", lang).format(reviewed=kb.sources.reviewed, rules=len(kb.rules), questions=len(kb.questions))
+    parts = [f"# {h('title', lang)}", "", intro, ""]
+    parts += timeline(kb, lang) + questions(kb, lang) + rules(kb, lang) + vocabulary(kb, lang) + glossary(kb, lang)
+    return "\n".join(parts) + "\n"
+
+
+def timeline(kb: KnowledgeBase, lang: Lang) -> list[str]:
+    events = []
+    for r in kb.rules:
+        if r.rule.valid_from.year > 2015 or r.rule.valid_from.month > 1:
+            events.append((r.rule.valid_from, f"{h('from', lang)}: {t(r.rule.title, lang)} (`{r.id}`)"))
+        if r.rule.valid_until:
+            events.append((r.rule.valid_until, f"{h('until', lang)}: {t(r.rule.title, lang)} (`{r.id}`)"))
+    for th in kb.thresholds.thresholds:
+        for p in th.periods:
+            events.append((p.valid_from, f"{t(th.name, lang)}: {money(p.amount, lang)}"))
+    lines = [f"## {h('timeline', lang)}", ""]
+    lines += [f"- **{day.isoformat()}** {text}" for day, text in sorted(events, key=lambda e: (e[0], e[1]))]
+    return lines + [""]
+
+
+def questions(kb: KnowledgeBase, lang: Lang) -> list[str]:
+    lines = [f"## {h('questions', lang)}", ""]
+    for q in kb.questions.values():
+        lines += [f"### `{q.id}` — {t(q.text, lang)}", "", f"*{q.type}*. {t(q.help, lang)}", ""]
+        if q.options and not q.options_from:
+            lines += [f"- `{c.id}`: {t(c.label, lang)}" for c in q.options] + [""]
+    return lines
+
+
+def rules(kb: KnowledgeBase, lang: Lang) -> list[str]:
+    lines = [f"## {h('rules', lang)}", ""]
+    current = None
+    for r in kb.rules:
+        if r.file != current:
+            current = r.file
+            lines += [f"### {current.rsplit('/', 1)[-1]}", ""]
+        lines += rule(kb, r, lang)
+    return lines
+
+
+def rule(kb: KnowledgeBase, r: LoadedRule, lang: Lang) -> list[str]:
+    rule_ = r.rule
+    period = f"{rule_.valid_from}" + (f" – {rule_.valid_until}" if rule_.valid_until else " –")
+    meta = f"{h('stage', lang)} {r.stage}; {h('period', lang).lower()} {period}; {h('confidence', lang)} {rule_.confidence}"
+    lines = [f"#### {t(rule_.title, lang)} (`{r.id}`)", "", f"*{meta}*", ""]
+    whens = [" ∧ ".join(condition(kb, test, lang) for test in conj) or h("always", lang) for conj in r.alternatives]
+    lines.append(f"- **{h('when', lang)}** " + f" **{h('or', lang)}** ".join(whens))
+    lines.append(f"- **{h('then', lang)}** " + "; ".join(conclusions(kb, r, lang)))
+    lines.append(f"- **{h('why', lang)}** {t(rule_.because, lang)}")
+    if rule_.since_report:
+        lines.append(f"- *{t('since_report', lang)}:* {t(rule_.since_report, lang)}")
+    lines.append(f"- *{t('sources', lang)}:* " + "; ".join(source(s, kb, lang) for s in rule_.sources))
+    return lines + [""]
+
+
+def condition(kb: KnowledgeBase, test: Test, lang: Lang) -> str:
+    q = kb.questions.get(test.fact)
+    op = test.op
+    if q is not None and q.type == "multi" and op in ("eq", "in"):
+        op = "includes" if op == "eq" else "includes_any"
+    words = WORDS[op][lang]
+    if op in ("exists", "unanswered"):
+        return f"`{test.fact}` {words}"
+    values = ", ".join(value(kb, test.fact, v, lang) for v in test.values())
+    return f"`{test.fact}` {words} {values}"
+
+
+def value(kb: KnowledgeBase, fact: str, v, lang: Lang) -> str:
+    if isinstance(v, bool):
+        return YES_NO[v][lang]
+    if isinstance(v, str) and v.startswith("threshold."):
+        name = next(t(th.name, lang) for th in kb.thresholds.thresholds if th.id == v.removeprefix("threshold."))
+        return name.lower()
+    if isinstance(v, (int, float)):
+        return money(v, lang) if fact == "contract_value" else str(v)
+    q = kb.questions.get(fact)
+    if q is not None:
+        labels = {c.id: t(c.label, lang) for c in q.options}
+        labels.update({c.id: t(c.name, lang) for c in kb.care_forms.care_forms} if q.options_from else {})
+        return f"{labels.get(v, v)} (`{v}`)"
+    if fact in kb.dimensions:
+        return next(t(o.name, lang) for o in kb.dimensions[fact].options if o.id == v)
+    return f"`{v}`"
+
+
+def conclusions(kb: KnowledgeBase, r: LoadedRule, lang: Lang) -> list[str]:
+    then = r.rule.then
+    out = []
+    for kind in ("support", "oppose", "exclude"):
+        for dim, options in getattr(then, kind).items():
+            names = [value(kb, dim, o, lang) for o in ([options] if isinstance(options, str) else options)]
+            weight = f" ({h('weight', lang)} {then.weight})" if kind != "exclude" else ""
+            out.append(f"{h(kind, lang)} {t(kb.dimensions[dim].name, lang)}: {', '.join(names)}{weight}")
+    for name, v in then.derive.items():
+        out.append(f"{h('derive', lang)} `{name}` = `{v}`")
+    if then.warning:
+        out.append(f"{h('warning', lang)} ({t('severity.' + then.warning, lang)})")
+    if then.advice:
+        out.append(h("advice", lang))
+    if then.stop:
+        out.append(h("stop", lang))
+    return out
+
+
+def vocabulary(kb: KnowledgeBase, lang: Lang) -> list[str]:
+    lines = [f"## {h('vocabulary', lang)}", ""]
+    for d in kb.dimensions.values():
+        lines += [f"### {t(d.name, lang)} (`{d.id}`)", "", t(d.description, lang), ""]
+        for o in d.options:
+            also = f" *{h('synonyms', lang)}: {', '.join(o.synonyms)}*" if o.synonyms else ""
+            lines.append(f"- **{t(o.name, lang)}** (`{o.id}`): {t(o.definition, lang)}{also}")
+        lines.append("")
+    lines += [f"### {h('care_forms', lang)}", ""]
+    for c in kb.care_forms.care_forms:
+        scope = "" if c.in_scope else f" — *{h('out_of_scope', lang)}*"
+        lines.append(f"- **{t(c.name, lang)}** (`{c.id}`, {c.law}){scope}: {t(c.description, lang)}")
+    return lines + [""]
+
+
+def glossary(kb: KnowledgeBase, lang: Lang) -> list[str]:
+    lines = [f"## {h('glossary', lang)}", ""]
+    for term in sorted(kb.glossary.terms, key=lambda x: x.term.lower()):
+        also = f" *{h('synonyms', lang)}: {', '.join(term.synonyms)}*" if term.synonyms else ""
+        lines.append(f"- **{term.term}**: {t(term.definition, lang)}{also}")
+    return lines + [""]
