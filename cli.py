@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from advisor.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERNAL, AdvisorError, InputError
+from advisor.files import write_atomic
 
 app = typer.Typer(
     name="advisor",
@@ -83,14 +84,6 @@ def _date(value: str | None) -> dt.date | None:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def _write(path: Path, content: str) -> None:
-    """Write atomically: a temporary file beside the target, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(content, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 @app.command()
 def advise(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
@@ -109,7 +102,7 @@ def advise(
         kb = load_knowledge(knowledge)
         advice = advise_file(kb, file, _date(as_of))
         if output:
-            _write(output, render.to_string(advice, kb, format.value, lang.value))
+            write_atomic(output, render.to_string(advice, kb, format.value, lang.value))
         else:
             render.show(advice, kb, format.value, lang.value, out)
 
@@ -223,7 +216,7 @@ def kb_docs(
     with handled():
         text = reference(load_knowledge(knowledge), lang.value)
         if output:
-            _write(output, text)
+            write_atomic(output, text)
         else:
             out.out(text, highlight=False, end="")
 

@@ -149,6 +149,7 @@ class Question(Strict):
     options_from: Literal["care_forms"] | None = None
     ask_if: dict[str, Any] | None = None
     unknown_allowed: bool = False
+    required: bool = False  # always asked: nothing can be advised without it
     unit: Text | None = None
 
 

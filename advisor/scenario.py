@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from advisor.answers import AnswerError, normalise
 from advisor.errors import InputError, Problem
+from advisor.files import write_atomic
 from advisor.knowledge import KnowledgeBase, suggest
 from advisor.models import Scenario, validate
 from advisor.yamlfile import YamlDoc, read_yaml
@@ -65,3 +69,12 @@ def _hint(kb: KnowledgeBase, question, value: str) -> str:
             if value.strip().lower() in [s.lower() for s in care_form.synonyms]:
                 return f"; '{value}' is a synonym of '{care_form.id}'"
     return suggest(value, kb.choices(question))
+
+
+def save_scenario(path: str | Path, name: str, answers: dict[str, Any], as_of: dt.date | None = None) -> None:
+    """Write answers as a scenario file (the format `advisor advise` reads), atomically."""
+    data: dict[str, Any] = {"scenario": name}
+    if as_of:
+        data["as_of"] = as_of
+    data["answers"] = dict(answers)
+    write_atomic(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
