@@ -108,6 +108,52 @@ def advise(
 
 
 @app.command()
+def ask(
+    resume: Annotated[Optional[Path], typer.Option("--resume", help="Continue a questionnaire saved in this file.")] = None,
+    answers: Annotated[Optional[Path], typer.Option("--answers", help="Start from the answers in this scenario file.")] = None,
+    save: Annotated[Optional[Path], typer.Option("--save", help="Where to save the answers (default: a new file here).")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="A short name for this procurement.")] = None,
+    lang: LangOption = Lang.nl,
+    as_of: AsOfOption = None,
+    knowledge: KnowledgeOption = None,
+) -> None:
+    """Answer questions one at a time and get the advice; every answer is saved at once."""
+    from advisor.interview import Interview
+    from advisor.knowledge import load_knowledge
+    from advisor.scenario import load_scenario
+
+    with handled():
+        kb = load_knowledge(knowledge)
+        start, title, stored_date = {}, name, _date(as_of)
+        if resume or answers:
+            loaded = load_scenario(kb, resume or answers)
+            start, title = loaded.answers, name or loaded.scenario.scenario
+            stored_date = stored_date or loaded.scenario.as_of
+        path = resume or save or _new_file(lang.value)
+        title = title or ("Vragenlijst " if lang == Lang.nl else "Questionnaire ") + dt.date.today().isoformat()
+        interview = Interview(kb, out, _read, path, title, lang.value, stored_date or dt.date.today(), start, stored_date)
+        if interview.run() is None:
+            raise typer.Exit(0)
+
+
+def _read(prompt: str) -> str | None:
+    """One line from the user; None at the end of the input."""
+    try:
+        return out.input(prompt)
+    except EOFError:
+        return None
+
+
+def _new_file(lang: str) -> Path:
+    stem = f"{'antwoorden' if lang == 'nl' else 'answers'}-{dt.date.today().isoformat()}"
+    path, n = Path(f"{stem}.yaml"), 1
+    while path.exists():
+        n += 1
+        path = Path(f"{stem}-{n}.yaml")
+    return path
+
+
+@app.command()
 def schema(knowledge: KnowledgeOption = None) -> None:
     """Print the JSON Schema of scenario files, for validation in an editor."""
     from advisor.knowledge import load_knowledge

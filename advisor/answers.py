@@ -25,10 +25,14 @@ def parse_amount(text: str) -> float:
     if not match or (match.group(2) and match.group(2) not in _SCALE):
         raise AnswerError(f"'{text}' is not an amount; write e.g. 1.200.000 or 1,2 mln")
     digits, scale = match.group(1).replace(" ", ""), _SCALE.get(match.group(2), 1)
-    if scale != 1 or re.fullmatch(r"\d+,\d+", digits):
+    if scale != 1:
         number = float(digits.replace(".", "").replace(",", "."))  # Dutch decimal comma: 1,2 mln
+    elif re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):
+        number = float(re.sub(r"[.,]", "", digits))  # thousands separators: 1.200.000, 1,200,000
+    elif re.fullmatch(r"\d+([.,]\d{1,2})?", digits):
+        number = float(digits.replace(",", "."))  # cents: 1250,50
     else:
-        number = float(digits.replace(".", "").replace(",", ""))  # thousands separators
+        raise AnswerError(f"'{text}' is not an amount; write e.g. 1.200.000 or 1,2 mln")
     return number * scale
 
 

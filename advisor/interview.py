@@ -1,0 +1,305 @@
+"""The interactive questionnaire: one question at a time, help and WHY on request, back,
+don't know, stop, and a review before the advice. Every answer is saved at once, so an
+interruption loses nothing. Input comes from a `read` function (None at end of input)
+and output goes to the console passed in, so a terminal, a pipe and a test all work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Callable
+
+from rich.console import Console
+from rich.markup import escape
+
+from advisor import render
+from advisor.advise import Advice, advise_file
+from advisor.answers import UNKNOWN, UNKNOWN_WORDS, YES, NO, AnswerError, normalise
+from advisor.i18n import Lang, t
+from advisor.knowledge import KnowledgeBase
+from advisor.models import Question
+from advisor.questionnaire import open_questions, why
+from advisor.render.view import UNKNOWN_LABEL, YES_NO
+from advisor.scenario import save_scenario
+
+Read = Callable[[str], "str | None"]
+
+TEXTS = {
+    "commands": {
+        "nl": "? = uitleg · waarom · terug · weet niet · stop",
+        "en": "? = help · why · back · don't know · stop",
+    },
+    "progress": {"nl": "Vraag {n} · nog ongeveer {left}", "en": "Question {n} · about {left} to go"},
+    "current": {"nl": "huidig antwoord: {value} (Enter = houden)", "en": "current answer: {value} (Enter = keep)"},
+    "invalid": {"nl": "Dat antwoord past niet: {error}", "en": "That answer does not fit: {error}"},
+    "multi_hint": {"nl": "Meerdere nummers met komma's, bijv. 1,3", "en": "Several numbers with commas, e.g. 1,3"},
+    "yes_no_hint": {"nl": "ja of nee", "en": "yes or no"},
+    "amount_hint": {"nl": "bedrag, bijv. 1.200.000 of 1,2 mln", "en": "an amount, e.g. 1,200,000 or 1.2 mln"},
+    "number_hint": {"nl": "een heel getal", "en": "a whole number"},
+    "no_unknown": {"nl": "Bij deze vraag kan 'weet niet' niet.", "en": "'Don't know' is not possible for this question."},
+    "first": {"nl": "Dit is de eerste vraag.", "en": "This is the first question."},
+    "why_head": {"nl": "Waarom deze vraag: wat elk antwoord zou veranderen", "en": "Why this question: what each answer would change"},
+    "why_none": {"nl": "zelfde keuzes", "en": "same choices"},
+    "glossary": {"nl": "Begrippen", "en": "Terms"},
+    "saved": {"nl": "Antwoorden bewaard in {path}.", "en": "Answers saved in {path}."},
+    "resume": {"nl": "Verder gaan: advisor ask --resume {path}", "en": "To continue: advisor ask --resume {path}"},
+    "ended": {"nl": "Invoer beëindigd.", "en": "Input ended."},
+    "stopped": {"nl": "Gestopt.", "en": "Stopped."},
+    "review": {"nl": "Controleer uw antwoorden", "en": "Review your answers"},
+    "review_prompt": {
+        "nl": "Nummer om een antwoord te wijzigen, Enter voor het advies",
+        "en": "Number to change an answer, Enter for the advice",
+    },
+    "report": {
+        "nl": "Advies als Markdown-rapport opslaan? Bestandsnaam (Enter = niet opslaan)",
+        "en": "Save the advice as a Markdown report? File name (Enter = don't save)",
+    },
+    "report_saved": {"nl": "Rapport opgeslagen in {path}.", "en": "Report saved in {path}."},
+}
+BACK = {"terug", "back", "b", "vorige", "previous"}
+WHY = {"waarom", "why", "w"}
+HELP = {"?", "help", "hulp", "uitleg"}
+STOP = {"stop", "quit", "exit", "q"}
+NONE = {"geen", "none", "-"}
+
+
+class Stopped(Exception):
+    """The user stopped, or the input ended; the answers are saved."""
+
+
+class Interview:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        console: Console,
+        read: Read,
+        path: Path,
+        name: str,
+        lang: Lang,
+        on: dt.date,
+        answers: dict[str, Any] | None = None,
+        as_of: dt.date | None = None,
+    ):
+        self.kb, self.console, self.read, self.path = kb, console, read, Path(path)
+        self.name, self.lang, self.on, self.as_of = name, lang, on, as_of
+        self.answers: dict[str, Any] = dict(answers or {})
+        self.history: list[str] = []
+        self.current: str | None = None  # the question being asked, for scripts and tests
+
+    def run(self) -> Advice | None:
+        """Ask until nothing left matters, review, and return the advice (None if stopped)."""
+        self.save()
+        try:
+            while True:
+                self.ask_open_questions()
+                if not self.review():
+                    break
+            advice = advise_file(self.kb, self.path, self.as_of or self.on)
+            render.show(advice, self.kb, "text", self.lang, self.console)
+            self.offer_report(advice)
+            return advice
+        except Stopped as stop:
+            self.say(stop.args[0])
+            self.say(self.text("saved", path=self.path))
+            self.say(self.text("resume", path=self.path))
+            return None
+
+    # --- the questions -------------------------------------------------------
+    def ask_open_questions(self) -> None:
+        from advisor.questionnaire import next_question
+
+        pending: str | None = None
+        while True:
+            question = self.kb.questions[pending] if pending else next_question(self.kb, self.answers, self.on)
+            if question is None:
+                return
+            result = self.ask(question)
+            if result is BACK_SIGNAL:
+                if not self.history:
+                    self.say(self.text("first"))
+                    pending = question.id
+                    continue
+                pending = self.history.pop()
+                continue
+            self.answers[question.id] = result
+            self.history.append(question.id)
+            pending = None
+            self.save()
+
+    def ask(self, question: Question) -> Any:
+        """Ask one question until it gets a valid answer; BACK_SIGNAL to go back."""
+        self.current = question.id
+        n = len(self.history) + 1
+        left = len(open_questions(self.kb, {**self.answers, question.id: None}, self.on))
+        self.console.print(f"\n[dim]{self.text('progress', n=n, left=left)}[/dim]")
+        self.console.print(f"[bold]{escape(t(question.text, self.lang))}[/bold]")
+        choices = self.kb.choices(question)
+        labels = self.labels(question)
+        for i, choice in enumerate(choices, 1) if question.type in ("choice", "multi") else []:
+            self.console.print(f"  {i:>2}. {escape(labels[choice])} [dim]({choice})[/dim]")
+        current = self.answers.get(question.id)
+        if current is not None:
+            self.console.print(f"[dim]{self.text('current', value=escape(self.shown(question, current)))}[/dim]")
+        self.console.print(f"[dim]{self.text('commands')}[/dim]")
+        while True:
+            line = self.read(f"{self.hint(question)}> ")
+            if line is None:
+                raise Stopped(self.text("ended"))
+            word = line.strip().lower()
+            if word in STOP:
+                raise Stopped(self.text("stopped"))
+            if word in BACK:
+                return BACK_SIGNAL
+            if word in HELP:
+                self.help(question)
+                continue
+            if word in WHY:
+                self.explain(question)
+                continue
+            if not word and current is not None:
+                return current
+            try:
+                return self.parse(question, line.strip(), choices, labels)
+            except AnswerError as err:
+                self.console.print(f"[red]{escape(self.text('invalid', error=str(err)))}[/red]")
+
+    def parse(self, question: Question, text: str, choices: list[str], labels: dict[str, str]) -> Any:
+        if text.lower() in UNKNOWN_WORDS - {"?"}:
+            if not question.unknown_allowed:
+                raise AnswerError(self.text("no_unknown"))
+            return UNKNOWN
+        if question.type == "choice":
+            return normalise(question, _choice(text, choices, labels, self.synonyms(question)), choices)
+        if question.type == "multi":
+            if text.lower() in NONE and "none" in choices:
+                return ["none"]
+            parts = [p for p in text.replace(";", ",").split(",") if p.strip()]
+            return normalise(question, [_choice(p.strip(), choices, labels, {}) for p in parts], choices)
+        if question.type == "yes_no" and text.lower() not in YES | NO:
+            raise AnswerError(self.text("yes_no_hint"))
+        return normalise(question, text, choices)
+
+    # --- help and WHY --------------------------------------------------------
+    def help(self, question: Question) -> None:
+        self.console.print(escape(t(question.help, self.lang)))
+        terms = self.related_terms(question)
+        if terms:
+            self.console.print(f"[bold]{self.text('glossary')}[/bold]")
+            for term in terms:
+                also = f" ({', '.join(term.synonyms)})" if term.synonyms else ""
+                self.console.print(f"  • [bold]{escape(term.term)}[/bold]{escape(also)}: {escape(t(term.definition, self.lang))}")
+
+    def related_terms(self, question: Question) -> list:
+        """Glossary terms named in the question, its help or its options."""
+        text = " ".join([t(question.text, self.lang), t(question.help, self.lang), *self.labels(question).values()]).lower()
+        options = set(self.kb.choices(question))
+        return [
+            term
+            for term in self.kb.glossary.terms
+            if term.option in options or any(w.lower() in text for w in [term.term, *term.synonyms] if len(w) > 3)
+        ][:6]
+
+    def explain(self, question: Question) -> None:
+        """The classic WHY: the rules that need this answer, and what each answer would conclude."""
+        self.console.print(f"[bold]{self.text('why_head')}[/bold]")
+        names = {d: t(self.kb.dimensions[d].name, self.lang) for d in self.kb.dimensions}
+        for effect in why(self.kb, question, self.answers, self.on):
+            shown = escape(self.shown(question, effect.value))
+            changes = [f"{names[d]}: {self.option_name(d, after)}" for d, _before, after in effect.decisions]
+            what = "; ".join(changes) if changes else self.text("why_none")
+            self.console.print(f"  • {shown} → {escape(what)}")
+            for rule_id in effect.rules[:5]:
+                title = t(self.kb.rule[rule_id].rule.title, self.lang)
+                self.console.print(f"      [dim]{escape(title)} ({rule_id})[/dim]")
+
+    # --- review, report, saving ----------------------------------------------
+    def review(self) -> bool:
+        """Show every answer; return True when the user changed one (more questions may follow)."""
+        self.current = "review"
+        self.console.print(f"\n[bold]{self.text('review')}[/bold]")
+        order = list(self.answers)
+        for i, qid in enumerate(order, 1):
+            q = self.kb.questions[qid]
+            self.console.print(f"  {i:>2}. {escape(t(q.text, self.lang))} [bold]{escape(self.shown(q, self.answers[qid]))}[/bold]")
+        while True:
+            line = self.read(f"{self.text('review_prompt')}> ")
+            if line is None or not line.strip():
+                return False
+            word = line.strip().lower()
+            if word in STOP:
+                raise Stopped(self.text("stopped"))
+            if word.isdigit() and 1 <= int(word) <= len(order):
+                question = self.kb.questions[order[int(word) - 1]]
+                result = self.ask(question)
+                if result is not BACK_SIGNAL:
+                    self.answers[question.id] = result
+                    self.save()
+                return True
+
+    def offer_report(self, advice: Advice) -> None:
+        self.current = "report"
+        line = self.read(f"{self.text('report')}> ")
+        if line and line.strip():
+            path = Path(line.strip())
+            from advisor.files import write_atomic
+
+            write_atomic(path, render.to_string(advice, self.kb, "markdown", self.lang))
+            self.say(self.text("report_saved", path=path))
+
+    def save(self) -> None:
+        save_scenario(self.path, self.name, self.answers, self.as_of)
+
+    # --- words -----------------------------------------------------------------
+    def text(self, key: str, **values) -> str:
+        return TEXTS[key][self.lang].format(**values)
+
+    def say(self, message: str) -> None:
+        self.console.print(escape(message))
+
+    def hint(self, question: Question) -> str:
+        return {
+            "multi": self.text("multi_hint") + " ",
+            "yes_no": f"({self.text('yes_no_hint')}) ",
+            "amount": f"({self.text('amount_hint')}) ",
+            "number": f"({self.text('number_hint')}) ",
+        }.get(question.type, "")
+
+    def labels(self, question: Question) -> dict[str, str]:
+        if question.options_from == "care_forms":
+            return {c.id: t(c.name, self.lang) for c in self.kb.care_forms.care_forms}
+        return {c.id: t(c.label, self.lang) for c in question.options}
+
+    def synonyms(self, question: Question) -> dict[str, str]:
+        if question.options_from != "care_forms":
+            return {}
+        return {s.lower(): c.id for c in self.kb.care_forms.care_forms for s in c.synonyms}
+
+    def shown(self, question: Question, value: Any) -> str:
+        if value == UNKNOWN:
+            return UNKNOWN_LABEL[self.lang]
+        if isinstance(value, bool):
+            return YES_NO[value][self.lang]
+        if isinstance(value, list):
+            return "; ".join(self.labels(question).get(v, v) for v in value)
+        return self.labels(question).get(value, str(value))
+
+    def option_name(self, dimension: str, option: str | None) -> str:
+        if option is None:
+            return t("no_advice", self.lang)
+        return next(t(o.name, self.lang) for o in self.kb.dimensions[dimension].options if o.id == option)
+
+
+BACK_SIGNAL = object()
+
+
+def _choice(text: str, choices: list[str], labels: dict[str, str], synonyms: dict[str, str]) -> str:
+    """A choice by number, id, synonym, or the unique label that starts with the text."""
+    if text.isdigit() and 1 <= int(text) <= len(choices):
+        return choices[int(text) - 1]
+    low = text.lower()
+    if low in choices:
+        return low
+    if low in synonyms:
+        return synonyms[low]
+    starts = [c for c in choices if labels[c].lower().startswith(low)]
+    return starts[0] if len(starts) == 1 else text
