@@ -100,9 +100,15 @@ class Interview:
             return advice
         except Stopped as stop:
             self.say(stop.args[0])
-            self.say(self.text("saved", path=self.path))
-            self.say(self.text("resume", path=self.path))
+            self.goodbye()
             return None
+        except KeyboardInterrupt:
+            self.goodbye()
+            raise
+
+    def goodbye(self) -> None:
+        self.say(self.text("saved", path=self.path))
+        self.say(self.text("resume", path=self.path))
 
     # --- the questions -------------------------------------------------------
     def ask_open_questions(self) -> None:
