@@ -103,6 +103,7 @@ class Interview:
             self.goodbye()
             return None
         except KeyboardInterrupt:
+            self.console.print()
             self.goodbye()
             raise
 
