@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from advisor import conditions
 from advisor.answers import UNKNOWN, to_facts
 from advisor.decision import DimensionDecision, Reason, decide, reason
-from advisor.knowledge import STAGES, KnowledgeBase, LoadedRule
+from advisor.knowledge import STAGES, KnowledgeBase
 from advisor.scenario import LoadedScenario, load_scenario
 from advisor.trace import Trace
 
@@ -109,14 +110,14 @@ def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
     for r in kb.rules:
         if r.stage not in stages or r.id in fired or not r.in_force(on):
             continue
-        for conj in conditions.resolve(r.alternatives, kb.threshold, on):
+        for conj in kb.resolved(r, on):
             gaps = {t.fact for t in conj if _open(kb, answers, t)}
             rest = [t for t in conj if t.fact not in gaps]
             if gaps and all(conditions.holds(t, facts) for t in rest):
                 for q in gaps:
                     if _applies(kb, kb.questions[q], facts, on):
                         dims, rules = found.setdefault(q, (set(), []))
-                        dims.update(affects(kb, r))
+                        dims.update(affects(kb, r.id))
                         rules.append(r.id)
     order = list(kb.questions)
     return [
@@ -136,14 +137,15 @@ def _applies(kb, question, facts, on) -> bool:
     return any(all(conditions.holds(t, facts) for t in conj) for conj in alternatives)
 
 
-def affects(kb: KnowledgeBase, rule: LoadedRule, seen: frozenset = frozenset()) -> set[str]:
+@lru_cache(maxsize=4096)
+def affects(kb: KnowledgeBase, rule_id: str, seen: frozenset = frozenset()) -> frozenset[str]:
     """The dimensions (or 'warnings') a rule can change, following derived facts."""
-    then = rule.rule.then
+    then = kb.rule[rule_id].rule.then
     out = set(then.support) | set(then.oppose) | set(then.exclude)
     if then.warning or then.advice:
         out.add("warnings")
     for name in then.derive:
         for reader in kb.rules:
             if name in reader.reads() and reader.id not in seen:
-                out |= affects(kb, reader, seen | {rule.id})
-    return out
+                out |= affects(kb, reader.id, seen | {rule_id})
+    return frozenset(out)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from advisor.i18n import LANGS, money
 from advisor.knowledge import KnowledgeBase
@@ -51,9 +52,10 @@ class DimensionDecision:
     context: list[Figure]
 
 
+@lru_cache(maxsize=8192)
 def reason(kb: KnowledgeBase, rule_id: str, on: dt.date) -> Reason:
     rule = kb.rule[rule_id].rule
-    figures = {f.id: f for f in kb.figures.figures}
+    figures = kb.figure
     return Reason(
         rule.id,
         rule.title,
@@ -112,14 +114,20 @@ def context_figures(kb: KnowledgeBase, dimension: str, option: str | None, facts
         return []
     care_form = next(iter(facts.get("care_form", ())), None)
     law = next(iter(facts.get("law", ())), None)
-    candidates = [
-        f
-        for f in kb.figures.figures
-        if f.dimension == dimension and f.option == option and f.table and f.as_of == dt.date(2018, 1, 1)
-        and f.classification != "stated"
-    ]
+    candidates = _figures_for(kb, dimension, option)
     for wanted in ({"care_form": care_form}, {"care_form": None, "law": law}):
         for f in candidates:
             if all(getattr(f, k) == v for k, v in wanted.items()):
                 return [f]
     return []
+
+
+@lru_cache(maxsize=512)
+def _figures_for(kb: KnowledgeBase, dimension: str, option: str) -> list[Figure]:
+    """The 2018 table figures (material, where the table has both kinds) for one option."""
+    return [
+        f
+        for f in kb.figures.figures
+        if f.dimension == dimension and f.option == option and f.table and f.as_of == dt.date(2018, 1, 1)
+        and f.classification != "stated"
+    ]

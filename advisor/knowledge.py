@@ -19,6 +19,7 @@ from advisor.errors import InputError, Problem
 from advisor.models import (
     CareForms,
     Dimension,
+    Figure,
     Figures,
     Glossary,
     Question,
@@ -67,7 +68,7 @@ class LoadedRule:
         return self.rule.valid_from <= on and (self.rule.valid_until is None or on < self.rule.valid_until)
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity, so it can key caches
 class KnowledgeBase:
     root: Path
     sources: Sources
@@ -79,10 +80,15 @@ class KnowledgeBase:
     questions: dict[str, Question]
     rules: list[LoadedRule]
     _rulesets: dict = field(default_factory=dict, repr=False)
+    _resolved: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def rule(self) -> dict[str, LoadedRule]:
         return {r.id: r for r in self.rules}
+
+    @cached_property
+    def figure(self) -> dict[str, Figure]:
+        return {f.id: f for f in self.figures.figures}
 
     @cached_property
     def option_dimension(self) -> dict[str, str]:
@@ -109,16 +115,20 @@ class KnowledgeBase:
                         return p.amount
         raise InputError([Problem("knowledge/thresholds.yaml", f"no amount for '{threshold_id}' on {on}")])
 
+    def resolved(self, rule: LoadedRule, on: dt.date) -> tuple[conditions.Conjunction, ...]:
+        """The rule's alternatives with thresholds replaced by the amounts in force on `on`."""
+        key = (rule.id, on)
+        if key not in self._resolved:
+            self._resolved[key] = conditions.resolve(rule.alternatives, self.threshold, on)
+        return self._resolved[key]
+
     def ruleset(self, stage: str, on: dt.date) -> Ruleset:
         """The compiled rules of `stage` in force on `on` (compiled once per distinct set)."""
         active = [r for r in self.rules if r.stage == stage and r.in_force(on)]
         amounts = tuple(sorted((t, self.threshold(t, on)) for r in active for t in conditions.threshold_refs(r.alternatives)))
         key = (stage, tuple(r.id for r in active), amounts)
         if key not in self._rulesets:
-            compiled = [
-                CompiledRule(r.id, conditions.resolve(r.alternatives, self.threshold, on), tuple(r.rule.then.derive.items()))
-                for r in active
-            ]
+            compiled = [CompiledRule(r.id, self.resolved(r, on), tuple(r.rule.then.derive.items())) for r in active]
             self._rulesets[key] = Ruleset(stage, compiled)
         return self._rulesets[key]
 
