@@ -107,6 +107,100 @@ def advise(
             render.show(advice, kb, format.value, lang.value, out)
 
 
+class BatchFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Scenario files, folders, globs, or CSV files (a row per scenario).")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write reports and summary.csv/json here.")] = None,
+    format: Annotated[BatchFormat, typer.Option("--format", "-f", help="table, csv or jsonl on standard output.")] = BatchFormat.table,
+    lang: LangOption = Lang.nl,
+    as_of: AsOfOption = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first scenario that fails.")] = False,
+    knowledge: KnowledgeOption = None,
+) -> None:
+    """Advise on many scenarios at once; a bad one is reported and the run goes on."""
+    from advisor import batch as batches
+    from advisor.knowledge import load_knowledge
+
+    with handled():
+        load_knowledge(knowledge)  # a broken knowledge base stops the run before any scenario
+        found, problems = batches.collect(inputs)
+        for problem in problems:
+            err.print(f"[red]error:[/red] {problem}", soft_wrap=True)
+        if problems and fail_fast:
+            raise typer.Exit(EXIT_FAILED)
+        with _progress(len(found)) as advance:
+            results = batches.run(
+                found, root=str(knowledge) if knowledge else None, as_of=_date(as_of), lang=lang.value,
+                output=output, processes=jobs, fail_fast=fail_fast, progress=advance,
+            )
+        if output:
+            batches.write_summary(output, results)
+        for r in results:
+            for problem in r.problems:
+                err.print(f"[red]error:[/red] {problem}", soft_wrap=True)
+        if format == BatchFormat.csv:
+            out.out(batches.csv_text(results), end="", highlight=False)
+        elif format == BatchFormat.jsonl:
+            out.out(batches.jsonl_text(results), end="", highlight=False)
+        else:
+            _batch_table(results, batches, lang.value)
+        if problems or any(r.failed for r in results):
+            raise typer.Exit(EXIT_FAILED)
+
+
+@contextmanager
+def _progress(total: int):
+    """A progress bar on a terminal for runs of some size; silent otherwise."""
+    if not err.is_terminal or total < 50:
+        yield lambda _result: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("advising", total=total)
+        yield lambda _result: bar.advance(task)
+
+
+def _batch_table(results, batches, lang: str) -> None:
+    from rich.table import Table
+
+    from advisor.knowledge import load_knowledge
+
+    names = {d.id: d for d in load_knowledge().dimensions.values()}
+    table = Table(show_lines=False, box=None, header_style="bold")
+    for column in ("scenario", "care_form", "instrument", "procedure", "funding_form", "contract_form", "kraljic_segment", "warnings"):
+        table.add_column(column, overflow="fold", no_wrap=column == "scenario")
+    for row in batches.rows(results):
+        if row["status"] == "error":
+            table.add_row(row["id"], "[red]error[/red]", "", "", "", "", "", "")
+            continue
+        cells = [row.get(c) or ("—" if row["status"] == "advised" else "") for c in
+                 ("instrument", "procedure", "funding_form", "contract_form", "kraljic_segment")]
+        if row["status"] == "out_of_scope":
+            cells[0] = "[yellow]out of scope[/yellow]"
+        table.add_row(row["id"], row.get("care_form") or "", *cells, str(row["warnings"]))
+    out.print(table)
+    summary = batches.overview(results)
+    out.print(f"{summary['scenarios']} scenarios: {summary['advised']} advised, "
+              f"{summary['out_of_scope']} out of scope, {summary['failed']} failed")
+    for dim, counts in summary["options"].items():
+        label = t_name(names[dim], lang)
+        out.print(f"  {label}: " + ", ".join(f"{option} {n}" for option, n in counts.items()), soft_wrap=True)
+    if summary["with_warnings"]:
+        out.print(f"  with warnings: {', '.join(summary['with_warnings'])}", soft_wrap=True)
+
+
+def t_name(dimension, lang: str) -> str:
+    return getattr(dimension.name, lang)
+
+
 @app.command()
 def ask(
     resume: Annotated[Optional[Path], typer.Option("--resume", help="Continue a questionnaire saved in this file.")] = None,

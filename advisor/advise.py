@@ -107,8 +107,11 @@ def _index(facts: list) -> dict[str, tuple]:
 def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
     """Unanswered questions that are the only thing keeping some rule from firing."""
     found: dict[str, tuple[set, list]] = {}
+    unanswered = [q for q in kb.questions if answers.get(q, UNKNOWN) == UNKNOWN]
+    candidates = {r.id for q in unanswered for r in kb.readers.get(q, ())}
+    fired = set(fired)
     for r in kb.rules:
-        if r.stage not in stages or r.id in fired or not r.in_force(on):
+        if r.id not in candidates or r.stage not in stages or r.id in fired or not r.in_force(on):
             continue
         for conj in kb.resolved(r, on):
             gaps = {t.fact for t in conj if _open(kb, answers, t)}

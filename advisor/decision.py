@@ -16,7 +16,7 @@ CLOSE_MARGIN = 1
 _PLACEHOLDER = re.compile(r"\{threshold\.([a-z_]+)\}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per rule and date (see `reason`): identity is enough
 class Reason:
     """A fired rule as a reason: what it says and where that comes from."""
 
@@ -86,20 +86,19 @@ def decide(kb: KnowledgeBase, dimension: str, fired: list[str], facts: dict, on:
         return assessed.setdefault(o, OptionAssessment(o))
 
     for rule_id in fired:
-        then = kb.rule[rule_id].rule.then
-        for kind in ("support", "oppose", "exclude"):
-            targets = getattr(then, kind).get(dimension)
-            for o in [targets] if isinstance(targets, str) else targets or []:
-                r = reason(kb, rule_id, on)
-                a = option(o)
-                if kind == "support":
-                    a.support.append(r)
-                    a.score += then.weight
-                elif kind == "oppose":
-                    a.against.append(r)
-                    a.score -= then.weight
-                else:
-                    a.excluded_by.append(r)
+        for dim, kind, o in kb.effects[rule_id]:
+            if dim != dimension:
+                continue
+            r = reason(kb, rule_id, on)
+            a = option(o)
+            if kind == "support":
+                a.support.append(r)
+                a.score += r.weight
+            elif kind == "oppose":
+                a.against.append(r)
+                a.score -= r.weight
+            else:
+                a.excluded_by.append(r)
     # Ties go to the option with more independent reasons, then to the vocabulary's order.
     ranked = sorted(assessed.values(), key=lambda a: (a.excluded, -a.score, -len(a.support), order.index(a.option)))
     open_ = [a for a in ranked if not a.excluded and a.score > 0]

@@ -2,8 +2,10 @@
 
 durable-rules has traps that must not reach callers, and this module absorbs them:
 - ruleset names are global to the C engine: every ruleset gets a unique name;
-- an exception inside an action is stored in the session state, not raised: actions
-  here record the error and `run` raises `EngineError` after the round;
+- an exception inside an action is stored in the session state, not raised, and the
+  Python action loop serialises the whole state after every action: actions are run
+  here, straight from the native engine's queue, record any error, and `run` raises
+  `EngineError` after the round;
 - a posted fact that no rule pattern accepts raises, and leaves the rest of its batch
   stored without running actions: facts are filtered to those some pattern accepts;
 - an identical fact posted twice raises: facts are de-duplicated per run;
@@ -22,9 +24,11 @@ the session is empty, so runs are isolated.
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass
 from typing import Any
 
+import durable_rules_engine as _native
 from durable.engine import MessageNotHandledException, MessageObservedException
 from durable.engine import Ruleset as _DurableRuleset
 
@@ -68,10 +72,13 @@ class Ruleset:
                 for test in conj:
                     self._tests.setdefault(test.fact, []).append(test)
         self._run: _Run | None = None
-        definition = {}
+        self._accepted: dict[tuple, bool] = {}
+        definition, self._actions = {}, {}
         for rule in rules:
             for n, conj in enumerate(rule.alternatives):
-                definition[f"{rule.key}#{n}"] = {"all": _patterns(conj), "run": self._action(rule.key, conj)}
+                name = f"{rule.key}#{n}"
+                self._actions[name] = self._action(rule.key, conj)
+                definition[name] = {"all": _patterns(conj), "run": _unused}
         self._durable = _DurableRuleset(f"advisor.{label}.{next(_names)}", None, definition) if definition else None
 
     def run(self, facts: list[Fact]) -> list[Firing]:
@@ -95,17 +102,20 @@ class Ruleset:
     def _clear(self, run: _Run) -> None:
         """Retract the session's facts. (durable's delete_state corrupts memory when a rule
         is partly matched, so it is never called.)"""
-        for name, value in run.posted:
-            try:
-                self._durable.retract_fact({"sid": run.sid, "t": name, "v": value})
-            except (MessageNotHandledException, MessageObservedException):
-                pass
+        try:
+            self._durable.retract_facts([{"sid": run.sid, "t": name, "v": value} for name, value in run.posted])
+        except (MessageNotHandledException, MessageObservedException):
+            pass
         if self._durable.get_facts(run.sid):
             raise EngineError("facts of a previous run were left in the engine")
 
     def _accepts(self, fact: Fact) -> bool:
-        name, value = fact
-        return any(t.op in ("exists", "unanswered") or _inner_match(t, value) for t in self._tests.get(name, ()))
+        key = (fact[0], type(fact[1]).__name__, fact[1])
+        if key not in self._accepted:
+            name, value = fact
+            tests = self._tests.get(name, ())
+            self._accepted[key] = any(t.op in ("exists", "unanswered") or _inner_match(t, value) for t in tests)
+        return self._accepted[key]
 
     def _post(self, run: _Run, batch: list[Fact]) -> None:
         messages = [{"sid": run.sid, "t": name, "v": value} for name, value in batch]
@@ -114,21 +124,26 @@ class Ruleset:
             handle = self._durable.assert_facts(messages)
         except (MessageNotHandledException, MessageObservedException) as err:
             raise EngineError(f"the engine refused facts {batch}: {type(err).__name__}") from None
-        errors: list[BaseException] = []
-        self._durable.do_actions(handle, lambda error, _state: errors.append(error) if error else None)
-        if run.error or errors:
-            raise EngineError(f"a rule action failed: {run.error or errors[0]}")
+        engine = self._durable._handle
+        result = _native.start_action_for_state(engine, handle)
+        while result:
+            for name, match in json.loads(result[1]).items():
+                self._actions[name](match)
+            following = _native.complete_and_start_action(engine, handle)
+            result = (None, following) if following else None
+        if run.error:
+            raise EngineError(f"a rule action failed: {run.error}")
 
     def _action(self, key: str, conj: Conjunction):
         positive = [t for t in conj if not t.negated]
 
-        def action(c) -> None:
+        def action(match: dict) -> None:
             run = self._run
             try:
                 if key in run.fired:
                     return  # another alternative of the same rule already fired
                 run.fired.add(key)
-                matched = tuple((t.fact, getattr(c, f"p{i}").v) for i, t in enumerate(positive))
+                matched = tuple((t.fact, match[f"p{i}"]["v"]) for i, t in enumerate(positive))
                 asserted = self._rules[key].asserts
                 run.firings.append(Firing(key, matched, asserted))
                 run.new.extend(asserted)
@@ -136,6 +151,10 @@ class Ruleset:
                 run.error = run.error or err
 
         return action
+
+
+def _unused(_closure) -> None:  # pragma: no cover - durable needs an action; ours run in `_post`
+    raise AssertionError("durable ran an action itself")
 
 
 class _Run:

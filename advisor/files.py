@@ -7,15 +7,14 @@ from pathlib import Path
 
 
 def write_atomic(path: str | Path, text: str) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it into place."""
+    """Write to a temporary file beside `path`, then rename it into place: a reader (or a rerun
+    after an interruption) sees the old file or the new one, never half of one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -19,7 +19,7 @@ from advisor.i18n import Lang, t
 from advisor.knowledge import KnowledgeBase
 from advisor.models import Question
 from advisor.questionnaire import open_questions, why
-from advisor.render.view import UNKNOWN_LABEL, YES_NO
+from advisor.render.view import UNKNOWN_LABEL, YES_NO, labels
 from advisor.scenario import save_scenario
 
 Read = Callable[[str], "str | None"]
@@ -272,9 +272,7 @@ class Interview:
         }.get(question.type, "")
 
     def labels(self, question: Question) -> dict[str, str]:
-        if question.options_from == "care_forms":
-            return {c.id: t(c.name, self.lang) for c in self.kb.care_forms.care_forms}
-        return {c.id: t(c.label, self.lang) for c in question.options}
+        return labels(self.kb, question.id, self.lang)
 
     def synonyms(self, question: Question) -> dict[str, str]:
         if question.options_from != "care_forms":

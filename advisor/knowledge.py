@@ -81,10 +81,34 @@ class KnowledgeBase:
     rules: list[LoadedRule]
     _rulesets: dict = field(default_factory=dict, repr=False)
     _resolved: dict = field(default_factory=dict, repr=False)
+    _by_date: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def rule(self) -> dict[str, LoadedRule]:
         return {r.id: r for r in self.rules}
+
+    @cached_property
+    def effects(self) -> dict[str, tuple[tuple[str, str, str], ...]]:
+        """Rule id -> its (dimension, support|oppose|exclude, option) conclusions."""
+        out = {}
+        for r in self.rules:
+            then = r.rule.then
+            out[r.id] = tuple(
+                (dim, kind, option)
+                for kind in ("support", "oppose", "exclude")
+                for dim, options in getattr(then, kind).items()
+                for option in ([options] if isinstance(options, str) else options)
+            )
+        return out
+
+    @cached_property
+    def readers(self) -> dict[str, list[LoadedRule]]:
+        """Fact name -> the rules whose conditions read it."""
+        out: dict[str, list[LoadedRule]] = {}
+        for r in self.rules:
+            for name in r.reads():
+                out.setdefault(name, []).append(r)
+        return out
 
     @cached_property
     def figure(self) -> dict[str, Figure]:
@@ -124,6 +148,11 @@ class KnowledgeBase:
 
     def ruleset(self, stage: str, on: dt.date) -> Ruleset:
         """The compiled rules of `stage` in force on `on` (compiled once per distinct set)."""
+        if (stage, on) not in self._by_date:
+            self._by_date[stage, on] = self._compile(stage, on)
+        return self._by_date[stage, on]
+
+    def _compile(self, stage: str, on: dt.date) -> Ruleset:
         active = [r for r in self.rules if r.stage == stage and r.in_force(on)]
         amounts = tuple(sorted((t, self.threshold(t, on)) for r in active for t in conditions.threshold_refs(r.alternatives)))
         key = (stage, tuple(r.id for r in active), amounts)

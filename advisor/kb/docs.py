@@ -7,7 +7,7 @@ from __future__ import annotations
 from advisor.conditions import Test
 from advisor.i18n import Lang, money, t
 from advisor.knowledge import KnowledgeBase, LoadedRule
-from advisor.render.view import YES_NO, source
+from advisor.render.view import YES_NO, labels, source
 
 WORDS = {
     "eq": {"nl": "is", "en": "is"},
@@ -140,11 +140,8 @@ def value(kb: KnowledgeBase, fact: str, v, lang: Lang) -> str:
         return name.lower()
     if isinstance(v, (int, float)):
         return money(v, lang) if fact == "contract_value" else str(v)
-    q = kb.questions.get(fact)
-    if q is not None:
-        labels = {c.id: t(c.label, lang) for c in q.options}
-        labels.update({c.id: t(c.name, lang) for c in kb.care_forms.care_forms} if q.options_from else {})
-        return f"{labels.get(v, v)} (`{v}`)"
+    if fact in kb.questions:
+        return f"{labels(kb, fact, lang).get(v, v)} (`{v}`)"
     if fact in kb.dimensions:
         return next(t(o.name, lang) for o in kb.dimensions[fact].options if o.id == v)
     return f"`{v}`"

@@ -25,13 +25,19 @@ def show(advice: Advice, kb: KnowledgeBase, fmt: Format, lang: Lang, console: Co
         console.out(to_string(advice, kb, fmt, lang), end="", highlight=False)
 
 
-def to_string(advice: Advice, kb: KnowledgeBase, fmt: Format, lang: Lang, width: int = 100) -> str:
+def to_string(advice: Advice, kb: KnowledgeBase, fmt: Format, lang: Lang, width: int = 100, compact: bool = False) -> str:
     """Render to a string, the same bytes every time (text without colour, fixed width)."""
     v = view.build(advice, kb, lang)
     if fmt == "json":
-        return json.render(v)
+        return json.render(v, compact)
     if fmt == "markdown":
         return markdown.render(v)
     buffer = io.StringIO()
     text.render(v, Console(file=buffer, width=width, color_system=None, force_terminal=False, legacy_windows=False))
     return buffer.getvalue()
+
+
+def reports(advice: Advice, kb: KnowledgeBase, lang: Lang) -> dict[str, str]:
+    """The JSON (compact) and Markdown reports of one advice, from one view."""
+    v = view.build(advice, kb, lang)
+    return {"json": json.render(v, compact=True), "markdown": markdown.render(v)}

@@ -3,6 +3,7 @@ formats show the same content and cannot drift apart; JSON is the view itself.""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from advisor.advise import Advice
@@ -66,19 +67,32 @@ class _Names:
         return t(self.kb.dimensions[dim].name, self.lang)
 
     def option(self, dim: str, option: str) -> str:
-        return next(t(o.name, self.lang) for o in self.kb.dimensions[dim].options if o.id == option)
+        return _option_names(self.kb, self.lang)[option]
+
+
+@lru_cache(maxsize=8)
+def _option_names(kb: KnowledgeBase, lang: Lang) -> dict[str, str]:
+    return {o.id: t(o.name, lang) for d in kb.dimensions.values() for o in d.options}
+
+
+@lru_cache(maxsize=256)
+def labels(kb: KnowledgeBase, qid: str, lang: Lang) -> dict[str, str]:
+    """Option id -> its label, for one question."""
+    q = kb.questions[qid]
+    if q.options_from == "care_forms":
+        return {c.id: t(c.name, lang) for c in kb.care_forms.care_forms}
+    return {c.id: t(c.label, lang) for c in q.options}
 
 
 def _answer(kb, names, qid, value, lang) -> dict:
     q = kb.questions[qid]
-    labels = {c.id: t(c.label, lang) for c in q.options}
-    labels.update({c.id: t(c.name, lang) for c in kb.care_forms.care_forms} if q.options_from else {})
+    labels_ = labels(kb, qid, lang)
     if value == UNKNOWN:
         shown = UNKNOWN_LABEL[lang]
     elif q.type == "multi":
-        shown = "; ".join(labels[v] for v in value)
+        shown = "; ".join(labels_[v] for v in value)
     elif q.type == "choice":
-        shown = labels[value]
+        shown = labels_[value]
     elif q.type == "yes_no":
         shown = YES_NO[value][lang]
     elif q.type == "amount":
@@ -113,7 +127,9 @@ def _decision(d, names, kb, lang, missing) -> dict:
     }
 
 
+@lru_cache(maxsize=16384)
 def _reason(r: Reason, kb: KnowledgeBase, lang: Lang) -> dict:
+    """A reason as shown (cached: the same rule on the same date reads the same; never mutate)."""
     return {
         "rule": r.rule,
         "title": t(r.title, lang),
@@ -131,6 +147,7 @@ def _figure(f: Figure, kb: KnowledgeBase, lang: Lang) -> dict:
     return {"figure": f.id, "text": t(f.text, lang), "source": source(f.source, kb, lang)}
 
 
+@lru_cache(maxsize=4096)
 def source(s: SourceRef, kb: KnowledgeBase, lang: Lang) -> str:
     doc = next(d for d in kb.sources.documents if d.id == s.ref)
     where = f"{doc.short}, {s.at}"
