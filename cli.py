@@ -247,6 +247,109 @@ def _new_file(lang: str) -> Path:
     return path
 
 
+class ExplainFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    mermaid = "mermaid"
+
+
+@app.command()
+def explain(
+    file: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    step: Annotated[bool, typer.Option("--step", help="Pause after each firing and show the rules eligible next.")] = False,
+    why_not: Annotated[Optional[str], typer.Option("--why-not", help="An option of any dimension, e.g. open_house.")] = None,
+    format: Annotated[ExplainFormat, typer.Option("--format", "-f", help="text, markdown, json or mermaid.")] = ExplainFormat.text,
+    lang: LangOption = Lang.nl,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file.")] = None,
+    as_of: AsOfOption = None,
+    knowledge: KnowledgeOption = None,
+) -> None:
+    """Show the reasoning step by step, how each recommendation was derived, and why not another option."""
+    from advisor.advise import advise_file
+    from advisor.explain import why_not as find_why_not
+    from advisor.knowledge import load_knowledge
+    from advisor.render import explanation as ex
+
+    with handled():
+        kb = load_knowledge(knowledge)
+        advice = advise_file(kb, file, _date(as_of))
+        view = ex.trace_view(kb, advice, lang.value, eligible=step)
+        if why_not:
+            view["why_not"] = ex.why_not_view(kb, find_why_not(kb, advice, why_not), lang.value)
+        if format == ExplainFormat.text and not output:
+            _explain_text(view, lang.value, step)
+            return
+        if format == ExplainFormat.text:
+            from io import StringIO
+
+            buffer = StringIO()
+            console = Console(file=buffer, width=100, color_system=None)
+            ex.trace_text(view, console)
+            if "why_not" in view:
+                ex.why_not_text(view["why_not"], lang.value, console)
+            text = buffer.getvalue()
+        elif format == ExplainFormat.markdown:
+            text = ex.trace_markdown(view)
+            if "why_not" in view:
+                text += f"\n## {ex.w('why_not', lang.value)}: {view['why_not']['option_name']}\n\n"
+                text += "\n".join(ex.why_not_lines(view["why_not"], lang.value)) + "\n"
+        elif format == ExplainFormat.json:
+            text = ex.as_json(view)
+        else:
+            text = ex.mermaid(view)
+        if output:
+            write_atomic(output, text)
+        else:
+            out.out(text, end="", highlight=False)
+
+
+def _explain_text(view: dict, lang: str, step: bool) -> None:
+    from advisor.render import explanation as ex
+
+    if not step:
+        ex.trace_text(view, out)
+    else:
+        out.print(f"[bold]{ex.w('trace', lang)}: {view['scenario']}[/bold] [dim](Enter)[/dim]")
+        for stage in view["stages"]:
+            out.rule(f"{ex.w('stage', lang)}: {stage['stage']}", align="left")
+            for item in stage["steps"]:
+                ex.step_text(item, lang, out)
+                if _read("") is None:
+                    return
+        view = {**view, "stages": []}
+        ex.trace_text(view, out)
+    if "why_not" in view:
+        ex.why_not_text(view["why_not"], lang, out)
+
+
+@app.command()
+def whatif(
+    file: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    set_: Annotated[list[str], typer.Option("--set", help="QUESTION=VALUE; repeat for more (lists: a,b).")],
+    format: Annotated[ExplainFormat, typer.Option("--format", "-f", help="text, markdown or json.")] = ExplainFormat.text,
+    lang: LangOption = Lang.nl,
+    as_of: AsOfOption = None,
+    knowledge: KnowledgeOption = None,
+) -> None:
+    """Run the scenario with changed answers and show what changes in the advice, and which rules made the difference."""
+    from advisor.advise import advise_file
+    from advisor.knowledge import load_knowledge
+    from advisor.render import explanation as ex
+    from advisor.whatif import compare, parse_settings
+
+    with handled():
+        kb = load_knowledge(knowledge)
+        before = advise_file(kb, file, _date(as_of))
+        view = ex.whatif_view(kb, compare(kb, before, parse_settings(kb, set_)), lang.value)
+        if format == ExplainFormat.json:
+            out.out(ex.as_json(view), end="", highlight=False)
+        elif format == ExplainFormat.markdown:
+            out.out(ex.whatif_markdown(view), end="", highlight=False)
+        else:
+            ex.whatif_text(view, out)
+
+
 @app.command()
 def schema(knowledge: KnowledgeOption = None) -> None:
     """Print the JSON Schema of scenario files, for validation in an editor."""

@@ -1,0 +1,211 @@
+"""Explanations over a recorded trace: the steps with what each concluded, the rules
+eligible after each step, how a recommendation was derived, and why an option was not
+recommended (with the smallest change of answers that would make it so)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor import conditions
+from advisor.advise import Advice, advise
+from advisor.answers import UNKNOWN
+from advisor.errors import InputError, Problem
+from advisor.knowledge import KnowledgeBase, suggest
+from advisor.questionnaire import candidates
+from advisor.trace import Step
+
+MAX_CHANGES = 3
+BEAM = 3
+
+
+# --- the trace, step by step ----------------------------------------------------
+def facts_before(advice: Advice, step: Step) -> dict[str, tuple]:
+    """The facts known just before `step`: the answers plus what earlier steps asserted."""
+    known: dict[str, list] = {}
+    for name, value in _answer_facts(advice.answers):
+        known.setdefault(name, []).append(value)
+    for s in advice.trace.steps:
+        if s.order >= step.order:
+            break
+        for name, value in s.asserted:
+            known.setdefault(name, []).append(value)
+    return {k: tuple(v) for k, v in known.items()}
+
+
+def eligible_after(kb: KnowledgeBase, advice: Advice, step: Step) -> list[str]:
+    """Rules of the current stage whose conditions hold after `step` and that have not fired yet:
+    the agenda a class would see at this point of the forward chaining."""
+    following = next((s for s in advice.trace.steps if s.order > step.order), None)
+    known = facts_before(advice, following) if following else _all_facts(advice)
+    fired = {s.rule for s in advice.trace.steps if s.kind == "rule" and s.order <= step.order}
+    return [
+        r.id
+        for r in kb.rules
+        if r.stage == step.stage and r.in_force(advice.as_of) and r.id not in fired
+        and any(all(conditions.holds(t, known) for t in conj) for conj in kb.resolved(r, advice.as_of))
+    ]
+
+
+def _answer_facts(answers: dict[str, Any]) -> list[tuple[str, Any]]:
+    return [(q, v) for q, value in answers.items() if value != UNKNOWN for v in (value if isinstance(value, list) else [value])]
+
+
+def _all_facts(advice: Advice) -> dict[str, tuple]:
+    known: dict[str, list] = {}
+    for name, value in _answer_facts(advice.answers) + [f for s in advice.trace.steps for f in s.asserted]:
+        known.setdefault(name, []).append(value)
+    return {k: tuple(v) for k, v in known.items()}
+
+
+# --- how: the derivation tree ---------------------------------------------------
+@dataclass
+class Node:
+    """A fact and how it came about: an answer (no rule), or the rule that asserted it."""
+
+    fact: tuple[str, Any]
+    kind: str  # answer | derived | decision
+    rule: str | None = None
+    children: list["Node"] = field(default_factory=list)
+
+
+def derivation(kb: KnowledgeBase, advice: Advice, dimension: str, expanded: set | None = None) -> Node | None:
+    """The tree behind a recommendation: its supporting rules, their facts, back to the answers.
+    An earlier decision that a rule relied on is expanded once; later mentions are leaves."""
+    decision = advice.decision(dimension)
+    if decision is None or decision.recommended is None:
+        return None
+    expanded = set() if expanded is None else expanded
+    expanded.add(dimension)
+    root = Node((dimension, decision.recommended), "decision")
+    steps = {s.rule: s for s in advice.trace.steps if s.kind == "rule"}
+    chosen = next(o for o in decision.options if o.option == decision.recommended)
+    for reason in chosen.support:
+        root.children.append(_rule_node(kb, advice, steps, steps[reason.rule], set(), expanded))
+    return root
+
+
+def _rule_node(kb, advice, steps, step: Step, seen: set, expanded: set) -> Node:
+    node = Node(step.asserted[0] if step.asserted else ("rule", step.rule), "rule", step.rule)
+    for fact in step.matched:
+        node.children.append(_fact_node(kb, advice, steps, fact, seen | {step.rule}, expanded))
+    return node
+
+
+def _fact_node(kb, advice, steps, fact, seen: set, expanded: set) -> Node:
+    name, _value = fact
+    if name in advice.answers:
+        return Node(fact, "answer")
+    if name in kb.dimensions:
+        sub = None if name in expanded else derivation(kb, advice, name, expanded)
+        return Node(fact, "decision", None, sub.children if sub else [])
+    source = next((s for s in advice.trace.steps if s.kind == "rule" and fact in s.asserted and s.rule not in seen), None)
+    if source is None:
+        return Node(fact, "derived")
+    return Node(fact, "derived", source.rule, _rule_node(kb, advice, steps, source, seen, expanded).children)
+
+
+# --- why not --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Blocked:
+    """A rule that would support the option, and the conditions that fail on this scenario."""
+
+    rule: str
+    failing: tuple[conditions.Test, ...]
+
+
+@dataclass
+class WhyNot:
+    dimension: str
+    option: str
+    recommended: str | None
+    score: int | None
+    supporters: list[str]  # rules that fired in favour of it
+    blocked: list[Blocked]  # rules that would support it but did not fire
+    excluded_by: list[str]
+    outweighed_by: list[tuple[str, int]]  # options with a higher score
+    flip: dict[str, Any] | None  # a smallest change of answers found that makes it the recommendation
+    searched: int  # how many changed answers the search went up to
+
+
+def resolve_option(kb: KnowledgeBase, text: str) -> tuple[str, str]:
+    """An option by id, name or synonym -> (dimension, option id)."""
+    wanted = text.strip().lower().replace(" ", "_")
+    for dim in kb.dimensions.values():
+        for o in dim.options:
+            names = {o.id, o.name.nl.lower(), o.name.en.lower(), *(s.lower() for s in o.synonyms)}
+            if wanted in {n.replace(" ", "_") for n in names}:
+                return dim.id, o.id
+    allowed = [o.id for d in kb.dimensions.values() for o in d.options]
+    raise InputError([Problem("--why-not", f"'{text}' is not an option{suggest(wanted, allowed)}")])
+
+
+def why_not(kb: KnowledgeBase, advice: Advice, option_text: str) -> WhyNot:
+    dimension, option = resolve_option(kb, option_text)
+    decision = advice.decision(dimension)
+    assessed = {o.option: o for o in decision.options} if decision else {}
+    mine = assessed.get(option)
+    fired = set(advice.trace.rules())
+    known = _all_facts(advice)
+    supporters = [r.rule for r in mine.support] if mine else []
+    blocked = []
+    for rule_id, effects in kb.effects.items():
+        rule = kb.rule[rule_id]
+        if (dimension, "support", option) not in effects or rule_id in fired or not rule.in_force(advice.as_of):
+            continue
+        best = min(
+            (tuple(t for t in conj if not conditions.holds(t, known)) for conj in kb.resolved(rule, advice.as_of)),
+            key=len,
+        )
+        blocked.append(Blocked(rule_id, best))
+    recommended = decision.recommended if decision else None
+    outweighed = [
+        (o.option, o.score)
+        for o in (decision.options if decision else [])
+        if o.option != option and not o.excluded and mine is not None and o.score >= mine.score
+    ]
+    flip, depth = (None, 0) if recommended == option else _search(kb, advice, dimension, option)
+    return WhyNot(
+        dimension, option, recommended, mine.score if mine else None, supporters, blocked,
+        [r.rule for r in mine.excluded_by] if mine else [], outweighed, flip, depth,
+    )
+
+
+def _search(kb: KnowledgeBase, advice: Advice, dimension: str, option: str) -> tuple[dict | None, int]:
+    """A beam search over changed answers: every single change first (so one change, if it
+    exists, is found), then the most promising few extended by one more, up to MAX_CHANGES.
+    The care form (a required question) is the subject of the advice and is never changed."""
+    on, base = advice.as_of, dict(advice.answers)
+
+    def margin(answers) -> float | None:
+        """None when `option` is recommended; else how far it is from being so (higher is closer)."""
+        result = advise(kb, answers, on)
+        decision = result.decision(dimension)
+        if result.status != "advised" or decision is None:
+            return float("-inf")
+        if decision.recommended == option:
+            return None
+        mine = next((o for o in decision.options if o.option == option), None)
+        if mine is None:
+            return -50.0
+        if mine.excluded:
+            return -100.0 - len(mine.excluded_by)
+        best = max((o.score for o in decision.options if not o.excluded and o.option != option), default=0)
+        return float(mine.score - best)
+
+    moves = [(q.id, v) for q in kb.questions.values() if not q.required for v in candidates(kb, q, on)]
+    beam: list[tuple[float, dict]] = [(margin(base) or 0.0, {})]
+    for size in range(1, MAX_CHANGES + 1):
+        found = []
+        for _, changes in beam:
+            for q, v in moves:
+                if q in changes or base.get(q) == v:
+                    continue
+                trial = {**changes, q: v}
+                m = margin({**base, **trial})
+                if m is None:
+                    return trial, size
+                found.append((m, trial))
+        found.sort(key=lambda x: (-x[0], repr(sorted(x[1].items(), key=str))))
+        beam = found[:BEAM]
+    return None, MAX_CHANGES

@@ -1,0 +1,152 @@
+"""Reasoning for trainers: the trace in order, how, why not, what if, and the exports."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from advisor.advise import advise_file
+from advisor.explain import derivation, eligible_after, resolve_option, why_not
+from advisor.knowledge import STAGES
+from advisor.whatif import compare, parse_settings
+from cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples" / "scenarios").glob("*.yaml"))
+MERMAID = ROOT / "tests" / "mermaid"
+runner = CliRunner()
+
+
+def example(name: str) -> Path:
+    return ROOT / "examples" / "scenarios" / f"{name}.yaml"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_trace_is_in_a_valid_order(kb, path):
+    """Stages in order; a rule fires only after the facts it matched were asserted."""
+    advice = advise_file(kb, path)
+    order = list(STAGES)
+    steps = advice.trace.steps
+    assert [s.order for s in steps] == list(range(1, len(steps) + 1))
+    assert [order.index(s.stage) for s in steps] == sorted(order.index(s.stage) for s in steps)
+    asserted_at = {}
+    for s in steps:
+        for fact in s.matched:
+            if fact[0] not in advice.answers:
+                assert fact in asserted_at, f"{s.rule} matched {fact} before it was asserted"
+        for fact in s.asserted:
+            asserted_at.setdefault(fact, s.order)
+
+
+def test_the_trace_names_the_expected_rules(kb):
+    rules = advise_file(kb, example("friesland_route1_ouderen_huishoudelijke_hulp")).trace.rules()
+    for expected in ("open_house_test.choice_is_public_contract", "instrument.material_public_contract",
+                     "procedure.sas_above_threshold", "funding.population_for_area", "contract.fixed_budget_for_population"):
+        assert expected in rules
+    assert rules.index("open_house_test.choice_is_public_contract") < rules.index("instrument.material_public_contract")
+
+
+def test_eligible_rules_after_a_step(kb):
+    advice = advise_file(kb, example("mlw_ambulant"))
+    first = advice.trace.steps[0]
+    following = [s.rule for s in advice.trace.steps if s.stage == first.stage and s.kind == "rule"][1:]
+    assert eligible_after(kb, advice, first) == following
+
+
+def test_how_goes_back_to_the_answers(kb):
+    tree = derivation(kb, advise_file(kb, example("mlw_ambulant")), "kraljic_segment")
+    [rule] = tree.children
+    assert rule.rule == "kraljic.leverage"
+    leaves = {child.children[0].fact for child in rule.children}
+    assert leaves == {("budget_share", "large"), ("provider_market", "many")}
+
+
+def test_why_not_finds_the_flip_where_one_exists(kb):
+    result = why_not(kb, advise_file(kb, example("mlw_ambulant")), "open_house")
+    assert result.excluded_by == ["instrument.choice_rules_out_open_house"]
+    assert result.flip and result.flip["selection"] == "admit_all" and len(result.flip) <= 2
+    flipped = advise_file(kb, example("kortdurend_verblijf_onder_drempel"))
+    assert why_not(kb, flipped, "sas_procedure").flip == {"contract_value": 750000}
+
+
+def test_why_not_says_so_where_none_exists(kb):
+    result = why_not(kb, advise_file(kb, example("friesland_route3_vervoer")), "open_house")
+    assert result.flip is None and result.searched == 3
+
+
+def test_why_not_lists_the_failing_conditions(kb):
+    result = why_not(kb, advise_file(kb, example("mlw_ambulant")), "prestatie_inkoop")
+    blocked = {b.rule: b for b in result.blocked}
+    assert {t.fact for t in blocked["procedure.best_value_main_contractor"].failing} == {"area_based"}
+
+
+def test_options_by_name_and_synonym(kb):
+    assert resolve_option(kb, "Open House") == ("instrument", "open_house")
+    assert resolve_option(kb, "bestuurlijk aanbesteden") == ("procedure", "dialooggericht")
+
+
+def test_whatif_reports_exactly_the_decisions_that_changed(kb):
+    before = advise_file(kb, example("kortdurend_verblijf_onder_drempel"))
+    result = compare(kb, before, parse_settings(kb, ["contract_value=2 mln"]))
+    assert result.decisions == [("procedure", "meervoudig_onderhands", "sas_procedure")]
+    assert "procedure.sas_above_threshold" in result.only_after
+    assert "procedure.below_threshold_private" in result.only_before
+    assert result.changes == {"contract_value": (420000, 2000000)}
+
+
+def test_whatif_with_no_change_says_so(kb):
+    before = advise_file(kb, example("mlw_ambulant"))
+    result = compare(kb, before, parse_settings(kb, ["months_to_start=36"]))
+    assert result.decisions == [] and result.only_after == []
+
+
+def test_cli_explain_text_markdown_json(tmp_path):
+    text = runner.invoke(app, ["explain", str(example("mlw_ambulant")), "--lang", "en", "--why-not", "open_house"])
+    assert text.exit_code == 0, text.output
+    assert "Stage: context" in text.output and "Why not: Open House" in text.output
+    assert "Smallest change found" in text.output
+    md = runner.invoke(app, ["explain", str(example("mlw_ambulant")), "--format", "markdown"]).output
+    assert md.startswith("# Redenering:") and "## Fase: instrument" in md
+    data = json.loads(runner.invoke(app, ["explain", str(example("mlw_ambulant")), "--format", "json"]).output)
+    assert data["stages"][0]["stage"] == "context" and "instrument" in data["how"]
+
+
+def test_cli_explain_step_by_step_pauses_and_shows_the_agenda():
+    result = runner.invoke(app, ["explain", str(example("mlw_crisis")), "--step", "--lang", "en"], input="\n" * 200)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Eligible next:") >= 10
+
+
+def test_cli_why_not_an_unknown_option():
+    result = runner.invoke(app, ["explain", str(example("mlw_ambulant")), "--why-not", "open_hose"])
+    assert result.exit_code == 2 and "did you mean 'open_house'?" in result.output
+
+
+def test_cli_whatif(tmp_path):
+    result = runner.invoke(app, ["whatif", str(example("kortdurend_verblijf_onder_drempel")), "--set", "contract_value=2000000", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Procedure: Meervoudig onderhands" in result.output and "→ SAS-procedure" in result.output
+    bad = runner.invoke(app, ["whatif", str(example("mlw_ambulant")), "--set", "selection=maybe"])
+    assert bad.exit_code == 2 and "'maybe' is not an option" in bad.output
+
+
+def _mermaid_ready() -> bool:
+    return shutil.which("node") is not None and (MERMAID / "node_modules" / "mermaid").exists()
+
+
+@pytest.mark.skipif(not _mermaid_ready() and not os.environ.get("CI"),
+                    reason="Mermaid's parser is not installed here (npm ci --prefix tests/mermaid)")
+@pytest.mark.parametrize("name", ["mlw_ambulant", "friesland_route1_ouderen_huishoudelijke_hulp", "gedwongen_kader_subsidie"])
+def test_the_mermaid_flowchart_parses(name):
+    assert _mermaid_ready(), "CI must install tests/mermaid (npm ci --prefix tests/mermaid)"
+    chart = runner.invoke(app, ["explain", str(example(name)), "--format", "mermaid"]).output
+    assert chart.startswith("flowchart LR")
+    parsed = subprocess.run(["node", str(MERMAID / "parse.mjs")], input=chart, capture_output=True, text=True, timeout=120)
+    assert parsed.returncode == 0, parsed.stderr
+    assert parsed.stdout.strip() == "flowchart-v2"
