@@ -350,6 +350,47 @@ def whatif(
             ex.whatif_text(view, out)
 
 
+class ValidateFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+
+
+@app.command()
+def validate(
+    folder: Annotated[Optional[Path], typer.Argument(help="Folder of validation cases (default: validation/cases).")] = None,
+    format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="text or markdown.")] = ValidateFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    knowledge: KnowledgeOption = None,
+) -> None:
+    """Run the documented municipal decisions and report how often the advisor agrees, and where not."""
+    from advisor import validation
+    from advisor.knowledge import load_knowledge
+
+    with handled():
+        kb = load_knowledge(knowledge)
+        results = validation.run_cases(kb, folder or kb.root / "validation" / "cases")
+        if format == ValidateFormat.markdown or output:
+            text = validation.markdown(results)
+            if output:
+                write_atomic(output, text)
+            else:
+                out.out(text, end="", highlight=False)
+        else:
+            summary = validation.summarise(results)
+            out.print(f"{summary.cases} cases: {summary.out_of_scope} outside the advisor's knowledge, {summary.invalid} invalid")
+            for dim, (agree, n) in summary.agreement.items():
+                out.print(f"  {dim}: {agree}/{n}" + (f" ({100 * agree / n:.0f}%)" if n else ""))
+            for r in results:
+                for problem in r.problems:
+                    err.print(f"[red]error:[/red] {problem}", soft_wrap=True)
+                for o in r.outcomes:
+                    if not o.agrees and r.in_scope:
+                        out.print(f"  [yellow]differs[/yellow] {Path(r.path).name} {o.dimension}: decided {o.expected}, "
+                                  f"advised {o.got or '—'} ({', '.join(o.deciding) or 'no rule'})", soft_wrap=True)
+        if any(r.problems for r in results):
+            raise typer.Exit(EXIT_FAILED)
+
+
 @app.command()
 def schema(knowledge: KnowledgeOption = None) -> None:
     """Print the JSON Schema of scenario files, for validation in an editor."""
