@@ -64,7 +64,9 @@ def advise_scenario(kb: KnowledgeBase, loaded: LoadedScenario, as_of: dt.date | 
     return advise(kb, loaded.answers, on, name=loaded.scenario.scenario, path=loaded.path)
 
 
-def advise(kb: KnowledgeBase, answers: dict[str, Any], on: dt.date, name: str = "", path: str = "") -> Advice:
+def advise(
+    kb: KnowledgeBase, answers: dict[str, Any], on: dt.date, name: str = "", path: str = "", engine: str = "durable"
+) -> Advice:
     """Typed answers (see scenario.check_answers) -> the advice that holds on `on`."""
     result = Advice(name, path, on, kb.sources.reviewed, dict(answers))
     facts = to_facts(answers)
@@ -72,7 +74,7 @@ def advise(kb: KnowledgeBase, answers: dict[str, Any], on: dt.date, name: str = 
     reached: list[str] = []
     for stage, dimensions in STAGES.items():
         reached.append(stage)
-        for firing in kb.ruleset(stage, on).run(facts):
+        for firing in kb.ruleset(stage, on, engine).run(facts):
             result.trace.fired(stage, firing.rule, firing.matched, firing.asserted)
             facts.extend(firing.asserted)
             fired.append(firing.rule)

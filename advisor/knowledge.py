@@ -146,20 +146,35 @@ class KnowledgeBase:
             self._resolved[key] = conditions.resolve(rule.alternatives, self.threshold, on)
         return self._resolved[key]
 
-    def ruleset(self, stage: str, on: dt.date) -> Ruleset:
-        """The compiled rules of `stage` in force on `on` (compiled once per distinct set)."""
-        if (stage, on) not in self._by_date:
-            self._by_date[stage, on] = self._compile(stage, on)
-        return self._by_date[stage, on]
+    def ruleset(self, stage: str, on: dt.date, engine: str = "durable") -> Ruleset:
+        """The compiled rules of `stage` in force on `on` (compiled once per distinct set).
+        `engine`: durable (the engine), or clips / python (for differential tests and benchmarks)."""
+        if (stage, on, engine) not in self._by_date:
+            self._by_date[stage, on, engine] = self._compile(stage, on, engine)
+        return self._by_date[stage, on, engine]
 
-    def _compile(self, stage: str, on: dt.date) -> Ruleset:
+    def _compile(self, stage: str, on: dt.date, engine: str) -> Ruleset:
         active = [r for r in self.rules if r.stage == stage and r.in_force(on)]
         amounts = tuple(sorted((t, self.threshold(t, on)) for r in active for t in conditions.threshold_refs(r.alternatives)))
-        key = (stage, tuple(r.id for r in active), amounts)
+        key = (stage, tuple(r.id for r in active), amounts, engine)
         if key not in self._rulesets:
             compiled = [CompiledRule(r.id, self.resolved(r, on), tuple(r.rule.then.derive.items())) for r in active]
-            self._rulesets[key] = Ruleset(stage, compiled)
+            self._rulesets[key] = _engine(engine)(stage, compiled)
         return self._rulesets[key]
+
+
+def _engine(name: str):
+    if name == "durable":
+        return Ruleset
+    if name == "clips":
+        from advisor.clips_engine import Ruleset as ClipsRuleset  # an optional extra
+
+        return ClipsRuleset
+    if name == "python":
+        from advisor.python_engine import Ruleset as PythonRuleset
+
+        return PythonRuleset
+    raise ValueError(f"unknown engine {name!r}")
 
 
 def default_root() -> Path:
