@@ -368,9 +368,11 @@ def validate(
 
     with handled():
         kb = load_knowledge(knowledge)
-        results = validation.run_cases(kb, folder or kb.root / "validation" / "cases")
+        folder = folder or kb.root / "validation" / "cases"
+        results = validation.run_cases(kb, folder)
         if format == ValidateFormat.markdown or output:
-            text = validation.markdown(results)
+            changes = folder.parent / "changes.md"
+            text = validation.markdown(results, changes=changes.read_text(encoding="utf-8") if changes.exists() else "")
             if output:
                 write_atomic(output, text)
             else:

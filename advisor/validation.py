@@ -135,7 +135,8 @@ Goals: at least 90% agreement on instrument and 80% on procedure and funding for
 """
 
 
-def markdown(results: list[CaseResult], introduction: str = INTRODUCTION) -> str:
+def markdown(results: list[CaseResult], introduction: str = INTRODUCTION, changes: str = "") -> str:
+    """The report; `changes` (Markdown) says how the cases changed the knowledge."""
     s = summarise(results)
     lines = ["# Validation against documented municipal decisions", ""]
     if introduction:
@@ -161,6 +162,8 @@ def markdown(results: list[CaseResult], introduction: str = INTRODUCTION) -> str
         for e in expected:
             lines.append(f"| {e} | " + " | ".join(str(counts.get((e, g), "")) for g in got) + " |")
         lines.append("")
+    if changes:
+        lines += [changes.strip(), ""]
     lines += ["## Cases", ""]
     for r in results:
         lines += _case_lines(r)
@@ -182,6 +185,9 @@ def _case_lines(r: CaseResult) -> list[str]:
     if not r.in_scope:
         lines += ["Outside the advisor's knowledge: it gives no advice here (as intended).", ""]
     for o in r.outcomes:
+        if not r.in_scope:
+            lines.append(f"- {o.dimension}: decided `{o.expected}` — not assessed")
+            continue
         mark = "agrees" if o.agrees else "**disagrees**"
         where = c.evidence.get(o.dimension, "—")
         lines.append(f"- {o.dimension}: decided `{o.expected}` ({where}); advisor `{o.got or '—'}` — {mark}")
