@@ -280,24 +280,7 @@ def explain(
         if format == ExplainFormat.text and not output:
             _explain_text(view, lang.value, step)
             return
-        if format == ExplainFormat.text:
-            from io import StringIO
-
-            buffer = StringIO()
-            console = Console(file=buffer, width=100, color_system=None)
-            ex.trace_text(view, console)
-            if "why_not" in view:
-                ex.why_not_text(view["why_not"], lang.value, console)
-            text = buffer.getvalue()
-        elif format == ExplainFormat.markdown:
-            text = ex.trace_markdown(view)
-            if "why_not" in view:
-                text += f"\n## {ex.w('why_not', lang.value)}: {view['why_not']['option_name']}\n\n"
-                text += "\n".join(ex.why_not_lines(view["why_not"], lang.value)) + "\n"
-        elif format == ExplainFormat.json:
-            text = ex.as_json(view)
-        else:
-            text = ex.mermaid(view)
+        text = ex.to_string(view, format.value)
         if output:
             write_atomic(output, text)
         else:

@@ -4,6 +4,7 @@ view, rendered as text (rich), Markdown, JSON or a Mermaid flowchart."""
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -169,6 +170,27 @@ def whatif_view(kb: KnowledgeBase, c: Comparison, lang: Lang) -> dict[str, Any]:
 
 
 # --- renderers ------------------------------------------------------------------
+def to_string(view: dict, fmt: str) -> str:
+    """An explanation view as text (plain, 100 columns), markdown, json or mermaid."""
+    lang = view["language"]
+    if fmt == "json":
+        return as_json(view)
+    if fmt == "mermaid":
+        return mermaid(view)
+    if fmt == "markdown":
+        text = trace_markdown(view)
+        if "why_not" in view:
+            text += f"\n## {w('why_not', lang)}: {view['why_not']['option_name']}\n\n"
+            text += "\n".join(why_not_lines(view["why_not"], lang)) + "\n"
+        return text
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=100, color_system=None)
+    trace_text(view, console)
+    if "why_not" in view:
+        why_not_text(view["why_not"], lang, console)
+    return buffer.getvalue()
+
+
 def as_json(view: dict) -> str:
     return json.dumps(view, ensure_ascii=False, indent=2) + "\n"
 
