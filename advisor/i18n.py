@@ -43,7 +43,7 @@ LABELS: dict[str, dict[str, str]] = {
     "severity.low": {"nl": "laag", "en": "low"},
     "severity.info": {"nl": "info", "en": "info"},
     "lines": {"nl": "regels", "en": "lines"},
-    "since_report": {"nl": "Sinds het rapport", "en": "Since the report"},
+    "since_report": {"nl": "Toen en nu", "en": "Then and now"},
     "check_with_lawyer": {
         "nl": "Niet uitgemaakt of niet geverifieerd: laat dit toetsen door een jurist.",
         "en": "Unsettled or unverified: have this checked by a lawyer.",

@@ -54,10 +54,9 @@ def _decision(d: dict, lang) -> list[str]:
             why = "; ".join(r["title"] for r in o["for"] + o["against"])
             out.append(f"- {o['name']} ({t('score', lang)} {o['score']}): {why}")
         out.append("")
-    excluded = [o for o in d["options"] if o["excluded"]]
-    if excluded:
+    if d["excluded"]:
         out += [f"**{t('excluded', lang)}**", ""]
-        out += [f"- {o['name']}: " + "; ".join(f"{r['title']} (`{r['rule']}`)" for r in o["excluded_by"]) for o in excluded]
+        out += [f"- {', '.join(g['options'])}: {g['reason']['title']} (`{g['reason']['rule']}`)" for g in d["excluded"]]
         out.append("")
     for f in d["context"]:
         out += [f"> {t('context', lang)}: {f['text']} ({f['source']})", ""]

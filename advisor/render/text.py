@@ -73,16 +73,17 @@ def _decision(d: dict, lang) -> Panel:
             if chosen[key]:
                 parts.append(f"[underline]{t(label, lang)}[/underline]")
                 parts += [_reason(r, lang, "+ " if key == "for" else "- ") for r in chosen[key]]
-    others = [o for o in d["options"] if o is not chosen]
+    others = [o for o in d["options"] if o is not chosen and not o["excluded"]]
     if others:
         parts.append(f"[underline]{t('alternatives', lang)}[/underline]")
         for o in others:
-            if o["excluded"]:
-                why = "; ".join(f"{r['title']} ({r['rule']})" for r in o["excluded_by"])
-                parts.append(f"[strike]{escape(o['name'])}[/strike] [red]{t('excluded', lang)}[/red]: {escape(why)}")
-            else:
-                why = "; ".join(r["title"] for r in o["for"] + o["against"])
-                parts.append(f"{escape(o['name'])} [dim]({t('score', lang)} {o['score']})[/dim]: {escape(why)}")
+            why = "; ".join(r["title"] for r in o["for"] + o["against"])
+            parts.append(f"{escape(o['name'])} [dim]({t('score', lang)} {o['score']})[/dim]: {escape(why)}")
+    if d["excluded"]:
+        parts.append(f"[underline]{t('excluded', lang)}[/underline]")
+        for group in d["excluded"]:
+            reason = group["reason"]
+            parts.append(f"[red]✗[/red] {escape(', '.join(group['options']))} — {escape(reason['title'])} [dim]({reason['rule']})[/dim]")
     for f in d["context"]:
         parts.append(f"[dim italic]{t('context', lang)}: {escape(f['text'])} ({escape(f['source'])})[/dim italic]")
     title = f"{d['name']}: [bold green]{escape(d['recommended_name'] or t('no_advice', lang))}[/bold green]"

@@ -121,10 +121,21 @@ def _decision(d, names, kb, lang, missing) -> dict:
             }
             for o in d.options
         ],
+        "excluded": _excluded(d, names, kb, lang),
         "context": [_figure(f, kb, lang) for f in d.context],
         "missing": [m.question for m in missing if d.dimension in m.affects],
         "missing_text": [t(kb.questions[m.question].text, lang) for m in missing if d.dimension in m.affects],
     }
+
+
+def _excluded(d, names, kb, lang) -> list[dict]:
+    """Excluded options grouped by the rule that excluded them, in the order of the options."""
+    groups: dict[str, dict] = {}
+    for o in d.options:
+        for r in o.excluded_by:
+            group = groups.setdefault(r.rule, {"reason": _reason(r, kb, lang), "options": []})
+            group["options"].append(names.option(d.dimension, o.option))
+    return list(groups.values())
 
 
 @lru_cache(maxsize=16384)
