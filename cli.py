@@ -129,7 +129,7 @@ def batch(
     from advisor.knowledge import load_knowledge
 
     with handled():
-        load_knowledge(knowledge)  # a broken knowledge base stops the run before any scenario
+        kb = load_knowledge(knowledge)  # a broken knowledge base stops the run before any scenario
         found, problems = batches.collect(inputs)
         for problem in problems:
             err.print(f"[red]error:[/red] {problem}", soft_wrap=True)
@@ -150,7 +150,9 @@ def batch(
         elif format == BatchFormat.jsonl:
             out.out(batches.jsonl_text(results), end="", highlight=False)
         else:
-            _batch_table(results, batches, lang.value)
+            from advisor.render.batch import show
+
+            show(results, kb, lang.value, out)
         if problems or any(r.failed for r in results):
             raise typer.Exit(EXIT_FAILED)
 
@@ -166,39 +168,6 @@ def _progress(total: int):
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("advising", total=total)
         yield lambda _result: bar.advance(task)
-
-
-def _batch_table(results, batches, lang: str) -> None:
-    from rich.table import Table
-
-    from advisor.knowledge import load_knowledge
-
-    names = {d.id: d for d in load_knowledge().dimensions.values()}
-    table = Table(show_lines=False, box=None, header_style="bold")
-    for column in ("scenario", "care_form", "instrument", "procedure", "funding_form", "contract_form", "kraljic_segment", "warnings"):
-        table.add_column(column, overflow="fold", no_wrap=column == "scenario")
-    for row in batches.rows(results):
-        if row["status"] == "error":
-            table.add_row(row["id"], "[red]error[/red]", "", "", "", "", "", "")
-            continue
-        cells = [row.get(c) or ("—" if row["status"] == "advised" else "") for c in
-                 ("instrument", "procedure", "funding_form", "contract_form", "kraljic_segment")]
-        if row["status"] == "out_of_scope":
-            cells[0] = "[yellow]out of scope[/yellow]"
-        table.add_row(row["id"], row.get("care_form") or "", *cells, str(row["warnings"]))
-    out.print(table)
-    summary = batches.overview(results)
-    out.print(f"{summary['scenarios']} scenarios: {summary['advised']} advised, "
-              f"{summary['out_of_scope']} out of scope, {summary['failed']} failed")
-    for dim, counts in summary["options"].items():
-        label = t_name(names[dim], lang)
-        out.print(f"  {label}: " + ", ".join(f"{option} {n}" for option, n in counts.items()), soft_wrap=True)
-    if summary["with_warnings"]:
-        out.print(f"  with warnings: {', '.join(summary['with_warnings'])}", soft_wrap=True)
-
-
-def t_name(dimension, lang: str) -> str:
-    return getattr(dimension.name, lang)
 
 
 @app.command()

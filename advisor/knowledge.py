@@ -31,7 +31,7 @@ from advisor.models import (
     Vocabulary,
     validate,
 )
-from advisor.yamlfile import YamlDoc, key_path, read_yaml
+from advisor.yamlfile import key_path, read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -200,7 +200,7 @@ def load_knowledge(root: str | Path | None = None) -> KnowledgeBase:
     _, glossary = load("glossary.yaml", Glossary)
     _, figures = load("figures.yaml", Figures)
     _, thresholds = load("thresholds.yaml", Thresholds)
-    qdoc, questions = load("questions.yaml", Questions)
+    _, questions = load("questions.yaml", Questions)
     rules = _load_rules(root / "rules", problems)
     if problems:
         raise InputError(problems)
@@ -215,7 +215,9 @@ def load_knowledge(root: str | Path | None = None) -> KnowledgeBase:
         {q.id: q for q in questions.questions},
         rules,
     )
-    problems = cross_check(kb, qdoc)
+    from advisor.references import cross_check  # checks the loaded knowledge base as a whole
+
+    problems = cross_check(kb)
     if problems:
         raise InputError(problems)
     return kb
@@ -247,105 +249,3 @@ def _load_rules(folder: Path, problems: list[Problem]) -> list[LoadedRule]:
 def suggest(word: str, allowed) -> str:
     close = difflib.get_close_matches(str(word), [str(a) for a in allowed], n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def cross_check(kb: KnowledgeBase, questions_doc: YamlDoc | None) -> list[Problem]:
-    """Every reference between knowledge files, checked in one place."""
-    problems: list[Problem] = []
-    docs = {d.id for d in kb.sources.documents}
-    stage_order = list(STAGES)
-    decided_in = {dim: stage for stage, dims in STAGES.items() for dim in dims}
-    derived_in: dict[str, set[str]] = {}
-    for r in kb.rules:
-        for name in r.rule.then.derive:
-            derived_in.setdefault(name, set()).add(r.stage)
-    figure_ids = {f.id for f in kb.figures.figures}
-    seen: dict[str, LoadedRule] = {}
-
-    def problem(r: LoadedRule, message: str) -> None:
-        problems.append(Problem(r.file, message, r.id, r.line))
-
-    for dim in decided_in:
-        if dim not in kb.dimensions:
-            problems.append(Problem("knowledge/vocabulary.yaml", f"dimension '{dim}' is missing"))
-    for r in kb.rules:
-        if r.id in seen:
-            problem(r, f"rule id is used twice (also {seen[r.id].file}:{seen[r.id].line})")
-        seen[r.id] = r
-        for s in r.rule.sources:
-            if s.ref not in docs:
-                problem(r, f"source '{s.ref}' is not in knowledge/sources.yaml{suggest(s.ref, docs)}")
-        for f in r.rule.figures:
-            if f not in figure_ids:
-                problem(r, f"figure '{f}' is not in knowledge/figures.yaml{suggest(f, figure_ids)}")
-        then = r.rule.then
-        for kind in ("support", "oppose", "exclude"):
-            for dim, options in getattr(then, kind).items():
-                if dim not in kb.dimensions:
-                    problem(r, f"{kind}: '{dim}' is not a dimension{suggest(dim, kb.dimensions)}")
-                    continue
-                allowed = [o.id for o in kb.dimensions[dim].options]
-                for o in [options] if isinstance(options, str) else options:
-                    if o not in allowed:
-                        problem(r, f"{kind}: '{o}' is not an option of {dim}{suggest(o, allowed)}")
-                if decided_in.get(dim) and stage_order.index(decided_in[dim]) != stage_order.index(r.stage):
-                    problem(r, f"{kind}s {dim}, which is decided in stage '{decided_in[dim]}', not '{r.stage}'")
-        if r.rule.confidence == "low" and (then.exclude or then.weight > 1):
-            problem(r, "a low-confidence rule may not exclude an option or weigh more than 1")
-        for name in then.derive:
-            if name in kb.questions or name in kb.dimensions:
-                problem(r, f"derives '{name}', which is a question or a dimension")
-        for conj in r.alternatives:
-            for test in conj:
-                problems.extend(_check_test(kb, r, test, decided_in, derived_in, stage_order))
-    for t in kb.thresholds.thresholds:
-        periods = sorted(t.periods, key=lambda p: p.valid_from)
-        for earlier, later in zip(periods, periods[1:]):
-            if earlier.valid_until is None or earlier.valid_until > later.valid_from:
-                problems.append(Problem("knowledge/thresholds.yaml", f"periods overlap at {later.valid_from}", t.id))
-    for q in kb.questions.values():
-        if q.type in ("choice", "multi") and not kb.choices(q):
-            problems.append(Problem("knowledge/questions.yaml", "a choice question needs options", q.id))
-        if q.ask_if:
-            try:
-                for conj in conditions.parse(q.ask_if):
-                    for test in conj:
-                        if test.fact not in kb.questions:
-                            problems.append(Problem("knowledge/questions.yaml", f"ask_if reads '{test.fact}', which is not a question", q.id))
-            except conditions.ConditionError as err:
-                problems.append(Problem("knowledge/questions.yaml", f"ask_if: {err}", q.id))
-    return problems
-
-
-def _check_test(kb, r, test, decided_in, derived_in, stage_order) -> list[Problem]:
-    here = stage_order.index(r.stage)
-    fact = test.fact
-
-    def bad(message):
-        return [Problem(r.file, message, r.id, r.line)]
-
-    if fact in kb.questions:
-        q = kb.questions[fact]
-        allowed = kb.choices(q) if q.type in ("choice", "multi") else None
-        if q.type == "yes_no":
-            allowed = [True, False]
-    elif fact in decided_in:
-        if stage_order.index(decided_in[fact]) >= here:
-            return bad(f"reads the decision '{fact}', which is only made at the end of stage '{decided_in[fact]}'")
-        allowed = [o.id for o in kb.dimensions[fact].options]
-    elif fact in derived_in:
-        first = min(stage_order.index(s) for s in derived_in[fact])
-        if first > here or (test.negated and first == here):
-            return bad(f"reads '{fact}' before it is derived (stage '{stage_order[first]}')")
-        allowed = sorted(kb.derived_facts[fact], key=repr)
-    else:
-        known = list(kb.questions) + list(decided_in) + list(derived_in)
-        return bad(f"reads '{fact}', which no question asks and no rule derives{suggest(fact, known)}")
-    if allowed is None or test.op in ("gte", "lt", "exists", "unanswered"):
-        return []
-    return [
-        p
-        for v in test.values()
-        if v not in allowed
-        for p in bad(f"tests {fact} for '{v}', which is not one of its values{suggest(v, allowed)}")
-    ]

@@ -1,0 +1,35 @@
+"""The batch summary for the terminal: a row per scenario and the overview per dimension."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from advisor import batch
+from advisor.i18n import Lang, t
+from advisor.knowledge import KnowledgeBase
+
+COLUMNS = ("scenario", "care_form", "instrument", "procedure", "funding_form", "contract_form", "kraljic_segment", "warnings")
+
+
+def show(results: list[batch.Result], kb: KnowledgeBase, lang: Lang, console: Console) -> None:
+    table = Table(box=None, header_style="bold")
+    for column in COLUMNS:
+        table.add_column(column, overflow="fold", no_wrap=column == "scenario")
+    for row in batch.rows(results):
+        if row["status"] == "error":
+            table.add_row(row["id"], "[red]error[/red]", *[""] * (len(COLUMNS) - 2))
+            continue
+        cells = [row.get(c) or ("—" if row["status"] == "advised" else "") for c in COLUMNS[2:7]]
+        if row["status"] == "out_of_scope":
+            cells[0] = "[yellow]out of scope[/yellow]"
+        table.add_row(row["id"], row.get("care_form") or "", *cells, str(row["warnings"]))
+    console.print(table)
+    summary = batch.overview(results)
+    console.print(f"{summary['scenarios']} scenarios: {summary['advised']} advised, "
+                  f"{summary['out_of_scope']} out of scope, {summary['failed']} failed")
+    for dim, counts in summary["options"].items():
+        label = t(kb.dimensions[dim].name, lang)
+        console.print(f"  {label}: " + ", ".join(f"{option} {n}" for option, n in counts.items()), soft_wrap=True)
+    if summary["with_warnings"]:
+        console.print(f"  with warnings: {', '.join(summary['with_warnings'])}", soft_wrap=True)
