@@ -70,22 +70,30 @@ def advise(
     """Typed answers (see scenario.check_answers) -> the advice that holds on `on`."""
     result = Advice(name, path, on, kb.sources.reviewed, dict(answers))
     facts = to_facts(answers)
+    index = _index(facts)
     fired: list[str] = []
     reached: list[str] = []
+
+    def add(fact) -> None:
+        facts.append(fact)
+        index.setdefault(fact[0], []).append(fact[1])
+
     for stage, dimensions in STAGES.items():
         reached.append(stage)
         for firing in kb.ruleset(stage, on, engine).run(facts):
             result.trace.fired(stage, firing.rule, firing.matched, firing.asserted)
-            facts.extend(firing.asserted)
+            for fact in firing.asserted:
+                add(fact)
             fired.append(firing.rule)
-        if any(kb.rule[r].rule.then.stop for r in fired):
-            result.status = "out_of_scope"
+            if kb.rule[firing.rule].rule.then.stop:
+                result.status = "out_of_scope"
+        if result.status == "out_of_scope":
             break
         for dim in dimensions:
-            decision = decide(kb, dim, fired, _index(facts), on)
+            decision = decide(kb, dim, fired, index, on)
             result.decisions.append(decision)
             if decision.recommended:
-                facts.append((dim, decision.recommended))
+                add((dim, decision.recommended))
                 result.trace.decided(stage, dim, decision.recommended)
     for rule_id in fired:
         then = kb.rule[rule_id].rule.then
@@ -95,15 +103,16 @@ def advise(
             result.advice.append(reason(kb, rule_id, on))
     severity = ["high", "medium", "low", "info"]
     result.warnings.sort(key=lambda w: severity.index(w.severity))
-    result.missing = missing_answers(kb, answers, _index(facts), fired, reached, on)
+    result.missing = missing_answers(kb, answers, index, fired, reached, on)
     return result
 
 
-def _index(facts: list) -> dict[str, tuple]:
+def _index(facts: list) -> dict[str, list]:
+    """Fact name -> its values (conditions.holds reads any sequence)."""
     out: dict[str, list] = {}
     for name, value in facts:
         out.setdefault(name, []).append(value)
-    return {k: tuple(v) for k, v in out.items()}
+    return out
 
 
 def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
@@ -138,8 +147,13 @@ def _open(kb, answers, test) -> bool:
 def _applies(kb, question, facts, on) -> bool:
     if not question.ask_if:
         return True
-    alternatives = conditions.resolve(conditions.parse(question.ask_if), kb.threshold, on)
-    return any(all(conditions.holds(t, facts) for t in conj) for conj in alternatives)
+    return any(all(conditions.holds(t, facts) for t in conj) for conj in _ask_if(kb, question.id, on))
+
+
+@lru_cache(maxsize=1024)
+def _ask_if(kb: KnowledgeBase, question_id: str, on: dt.date) -> tuple:
+    """A question's `ask_if`, parsed, with thresholds resolved for the date."""
+    return conditions.resolve(conditions.parse(kb.questions[question_id].ask_if), kb.threshold, on)
 
 
 @lru_cache(maxsize=4096)

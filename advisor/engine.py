@@ -110,12 +110,12 @@ class Ruleset:
             raise EngineError("facts of a previous run were left in the engine")
 
     def _accepts(self, fact: Fact) -> bool:
-        key = (fact[0], type(fact[1]).__name__, fact[1])
-        if key not in self._accepted:
+        accepted = self._accepted.get(fact)
+        if accepted is None:
             name, value = fact
             tests = self._tests.get(name, ())
-            self._accepted[key] = any(t.op in ("exists", "unanswered") or _inner_match(t, value) for t in tests)
-        return self._accepted[key]
+            accepted = self._accepted[fact] = any(t.op in ("exists", "unanswered") or _inner_match(t, value) for t in tests)
+        return accepted
 
     def _post(self, run: _Run, batch: list[Fact]) -> None:
         messages = [{"sid": run.sid, "t": name, "v": value} for name, value in batch]
