@@ -131,6 +131,8 @@ class WhyNot:
 def resolve_option(kb: KnowledgeBase, text: str) -> tuple[str, str]:
     """An option by id, name or synonym -> (dimension, option id)."""
     wanted = text.strip().lower().replace(" ", "_")
+    if wanted in kb.option_dimension:  # an id wins over a name or synonym of another option
+        return kb.option_dimension[wanted], wanted
     for dim in kb.dimensions.values():
         for o in dim.options:
             names = {o.id, o.name.nl.lower(), o.name.en.lower(), *(s.lower() for s in o.synonyms)}

@@ -89,6 +89,8 @@ def test_why_not_lists_the_failing_conditions(kb):
 def test_options_by_name_and_synonym(kb):
     assert resolve_option(kb, "Open House") == ("instrument", "open_house")
     assert resolve_option(kb, "bestuurlijk aanbesteden") == ("procedure", "dialooggericht")
+    assert resolve_option(kb, "inbesteding") == ("procedure", "inbesteding")  # an id beats a synonym
+    assert resolve_option(kb, "quasi-inbesteding") == ("instrument", "eigen_beheer")
 
 
 def test_whatif_reports_exactly_the_decisions_that_changed(kb):
