@@ -12,7 +12,29 @@ from advisor.knowledge import KnowledgeBase
 COLUMNS = ("scenario", "care_form", "instrument", "procedure", "funding_form", "contract_form", "kraljic_segment", "warnings")
 
 
+WIDE = 140  # below this a table of ids folds badly: one line per scenario instead
+
+
 def show(results: list[batch.Result], kb: KnowledgeBase, lang: Lang, console: Console) -> None:
+    if console.width >= WIDE:
+        _table(results, console)
+    else:
+        _lines(results, console)
+    _overview(results, kb, lang, console)
+
+
+def _lines(results: list[batch.Result], console: Console) -> None:
+    for row in batch.rows(results):
+        if row["status"] == "error":
+            console.print(f"[bold]{row['id']}[/bold]: [red]error[/red]", soft_wrap=True)
+        elif row["status"] == "out_of_scope":
+            console.print(f"[bold]{row['id']}[/bold] ({row.get('care_form')}): [yellow]out of scope[/yellow]", soft_wrap=True)
+        else:
+            cells = " · ".join(row.get(c) or "—" for c in COLUMNS[2:7])
+            console.print(f"[bold]{row['id']}[/bold] ({row.get('care_form')}): {cells} · warnings: {row['warnings']}", soft_wrap=True)
+
+
+def _table(results: list[batch.Result], console: Console) -> None:
     table = Table(box=None, header_style="bold")
     for column in COLUMNS:
         table.add_column(column, overflow="fold", no_wrap=column == "scenario")
@@ -25,6 +47,9 @@ def show(results: list[batch.Result], kb: KnowledgeBase, lang: Lang, console: Co
             cells[0] = "[yellow]out of scope[/yellow]"
         table.add_row(row["id"], row.get("care_form") or "", *cells, str(row["warnings"]))
     console.print(table)
+
+
+def _overview(results: list[batch.Result], kb: KnowledgeBase, lang: Lang, console: Console) -> None:
     summary = batch.overview(results)
     console.print(f"{summary['scenarios']} scenarios: {summary['advised']} advised, "
                   f"{summary['out_of_scope']} out of scope, {summary['failed']} failed")
