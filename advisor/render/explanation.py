@@ -207,7 +207,7 @@ def trace_text(view: dict, console: Console) -> None:
     if any(view["how"].values()):
         console.print()
         console.rule(w("how", lang), align="left")
-    for dim, tree in view["how"].items():
+    for tree in view["how"].values():
         if tree:
             console.print(_rich_tree(tree, f"[bold]{escape(tree['label'])}[/bold]"))
 
