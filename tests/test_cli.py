@@ -96,3 +96,13 @@ def test_the_installed_command_runs_in_a_real_process():
         [sys.executable, "-m", "cli", "advise", "missing.yaml"], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert bad.returncode == 2 and "missing.yaml" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_help_lists_every_command():
+    result = invoke("--help")
+    assert result.exit_code == 0
+    for command in ("advise", "ask", "batch", "explain", "whatif", "validate", "kb", "schema"):
+        assert command in result.output
+    kb = invoke("kb", "--help")
+    for command in ("check", "test", "coverage", "docs"):
+        assert command in kb.output
