@@ -182,8 +182,19 @@ def default_root() -> Path:
 
 
 def load_knowledge(root: str | Path | None = None) -> KnowledgeBase:
-    """Load and cross-check `knowledge/` and `rules/` under `root`; raise InputError listing every problem."""
+    """Load and cross-check `knowledge/` and `rules/` under `root`; raise InputError listing every problem.
+    A validated snapshot of unchanged files is read instead when there is one (advisor/snapshot.py)."""
+    from advisor import snapshot
+
     root = Path(root) if root else default_root()
+    kb = snapshot.read(root)
+    if kb is None:
+        kb = _load_files(root)
+        snapshot.write(kb)
+    return kb
+
+
+def _load_files(root: Path) -> KnowledgeBase:
     problems: list[Problem] = []
 
     def load(name: str, model):

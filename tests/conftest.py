@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ from advisor.kb.cases import load_cases, run_case
 from advisor.knowledge import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
+# Knowledge snapshots of the test run go to a folder of their own, not the user's cache.
+os.environ.setdefault("ADVISOR_CACHE", tempfile.mkdtemp(prefix="advisor-test-cache-"))
 _KB = None
 
 
