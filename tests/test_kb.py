@@ -119,3 +119,10 @@ def test_kb_docs_describes_rules_in_words_with_a_timeline():
     assert "`contract_value` is at least threshold for social and other specific services (sas)" in text
     assert "`motives` includes Client choice first (`keuzevrijheid`)" in text
     assert "## Glossary" in text and "bestuurlijk aanbesteden" in text
+
+
+def test_the_knowledge_reference_in_docs_is_current():
+    expected = runner.invoke(app, ["kb", "docs", "--lang", "en"]).output
+    assert (ROOT / "docs" / "knowledge.md").read_text(encoding="utf-8") == expected, (
+        "docs/knowledge.md is stale: run `advisor kb docs --lang en --output docs/knowledge.md`"
+    )
