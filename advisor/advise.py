@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor import conditions
-from advisor.answers import UNKNOWN, to_facts
+from advisor.answers import UNKNOWN, index as index_facts, to_facts
 from advisor.decision import DimensionDecision, Reason, decide, reason
 from advisor.knowledge import STAGES, KnowledgeBase
 from advisor.scenario import LoadedScenario, load_scenario
@@ -70,7 +70,7 @@ def advise(
     """Typed answers (see scenario.check_answers) -> the advice that holds on `on`."""
     result = Advice(name, path, on, kb.sources.reviewed, dict(answers))
     facts = to_facts(answers)
-    index = _index(facts)
+    index = index_facts(facts)
     fired: list[str] = []
     reached: list[str] = []
 
@@ -107,14 +107,6 @@ def advise(
     return result
 
 
-def _index(facts: list) -> dict[str, list]:
-    """Fact name -> its values (conditions.holds reads any sequence)."""
-    out: dict[str, list] = {}
-    for name, value in facts:
-        out.setdefault(name, []).append(value)
-    return out
-
-
 def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
     """Unanswered questions that are the only thing keeping some rule from firing."""
     found: dict[str, tuple[set, list]] = {}
@@ -129,7 +121,7 @@ def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
             rest = [t for t in conj if t.fact not in gaps]
             if gaps and all(conditions.holds(t, facts) for t in rest):
                 for q in gaps:
-                    if _applies(kb, kb.questions[q], facts, on):
+                    if kb.applies(kb.questions[q], facts, on):
                         dims, rules = found.setdefault(q, (set(), []))
                         dims.update(affects(kb, r.id))
                         rules.append(r.id)
@@ -142,18 +134,6 @@ def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
 
 def _open(kb, answers, test) -> bool:
     return test.fact in kb.questions and answers.get(test.fact, UNKNOWN) == UNKNOWN and not test.negated
-
-
-def _applies(kb, question, facts, on) -> bool:
-    if not question.ask_if:
-        return True
-    return any(all(conditions.holds(t, facts) for t in conj) for conj in _ask_if(kb, question.id, on))
-
-
-@lru_cache(maxsize=1024)
-def _ask_if(kb: KnowledgeBase, question_id: str, on: dt.date) -> tuple:
-    """A question's `ask_if`, parsed, with thresholds resolved for the date."""
-    return conditions.resolve(conditions.parse(kb.questions[question_id].ask_if), kb.threshold, on)
 
 
 @lru_cache(maxsize=4096)

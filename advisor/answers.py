@@ -74,6 +74,14 @@ def normalise(question: Question, value: Any, choices: list[str]) -> Any:
     return int(value) if value == int(value) else value
 
 
+def index(facts: list[tuple[str, Any]]) -> dict[str, list]:
+    """Facts -> fact name -> its values (what conditions.holds reads)."""
+    out: dict[str, list] = {}
+    for name, value in facts:
+        out.setdefault(name, []).append(value)
+    return out
+
+
 def to_facts(answers: dict[str, Any]) -> list[tuple[str, Any]]:
     """Answers -> facts for the engine: one fact per value; 'don't know' asserts nothing."""
     facts = []

@@ -9,7 +9,7 @@ from typing import Any
 
 from advisor import conditions
 from advisor.advise import Advice, advise
-from advisor.answers import UNKNOWN
+from advisor.answers import index, to_facts
 from advisor.errors import InputError, Problem
 from advisor.knowledge import KnowledgeBase, suggest
 from advisor.questionnaire import candidates
@@ -20,17 +20,10 @@ BEAM = 3
 
 
 # --- the trace, step by step ----------------------------------------------------
-def facts_before(advice: Advice, step: Step) -> dict[str, tuple]:
+def facts_before(advice: Advice, step: Step) -> dict[str, list]:
     """The facts known just before `step`: the answers plus what earlier steps asserted."""
-    known: dict[str, list] = {}
-    for name, value in _answer_facts(advice.answers):
-        known.setdefault(name, []).append(value)
-    for s in advice.trace.steps:
-        if s.order >= step.order:
-            break
-        for name, value in s.asserted:
-            known.setdefault(name, []).append(value)
-    return {k: tuple(v) for k, v in known.items()}
+    asserted = [f for s in advice.trace.steps if s.order < step.order for f in s.asserted]
+    return index(to_facts(advice.answers) + asserted)
 
 
 def eligible_after(kb: KnowledgeBase, advice: Advice, step: Step) -> list[str]:
@@ -47,15 +40,8 @@ def eligible_after(kb: KnowledgeBase, advice: Advice, step: Step) -> list[str]:
     ]
 
 
-def _answer_facts(answers: dict[str, Any]) -> list[tuple[str, Any]]:
-    return [(q, v) for q, value in answers.items() if value != UNKNOWN for v in (value if isinstance(value, list) else [value])]
-
-
-def _all_facts(advice: Advice) -> dict[str, tuple]:
-    known: dict[str, list] = {}
-    for name, value in _answer_facts(advice.answers) + [f for s in advice.trace.steps for f in s.asserted]:
-        known.setdefault(name, []).append(value)
-    return {k: tuple(v) for k, v in known.items()}
+def _all_facts(advice: Advice) -> dict[str, list]:
+    return index(to_facts(advice.answers) + [f for s in advice.trace.steps for f in s.asserted])
 
 
 # --- how: the derivation tree ---------------------------------------------------

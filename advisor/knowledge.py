@@ -146,6 +146,15 @@ class KnowledgeBase:
             self._resolved[key] = conditions.resolve(rule.alternatives, self.threshold, on)
         return self._resolved[key]
 
+    def applies(self, question: Question, facts: dict, on: dt.date) -> bool:
+        """Does `question` apply, given its `ask_if` and the facts (name -> values) on `on`?"""
+        if not question.ask_if:
+            return True
+        key = (f"ask_if:{question.id}", on)
+        if key not in self._resolved:
+            self._resolved[key] = conditions.resolve(conditions.parse(question.ask_if), self.threshold, on)
+        return any(all(conditions.holds(t, facts) for t in conj) for conj in self._resolved[key])
+
     def ruleset(self, stage: str, on: dt.date, engine: str = "durable") -> Ruleset:
         """The compiled rules of `stage` in force on `on` (compiled once per distinct set).
         `engine`: durable (the engine), or clips / python (for differential tests and benchmarks)."""

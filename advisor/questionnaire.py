@@ -16,7 +16,7 @@ from typing import Any
 
 from advisor import conditions
 from advisor.advise import Advice, advise
-from advisor.answers import UNKNOWN, to_facts
+from advisor.answers import UNKNOWN, index, to_facts
 from advisor.knowledge import STAGES, KnowledgeBase, LoadedRule
 from advisor.models import Question
 
@@ -29,11 +29,7 @@ def ordered(kb: KnowledgeBase) -> list[Question]:
 
 
 def applies(kb: KnowledgeBase, question: Question, answers: dict[str, Any], on: dt.date) -> bool:
-    if not question.ask_if:
-        return True
-    facts = _facts(answers)
-    alternatives = conditions.resolve(conditions.parse(question.ask_if), kb.threshold, on)
-    return any(all(conditions.holds(t, facts) for t in conj) for conj in alternatives)
+    return kb.applies(question, index(to_facts(answers)), on)
 
 
 class _Liveness:
@@ -42,7 +38,7 @@ class _Liveness:
     def __init__(self, kb: KnowledgeBase, answers: dict[str, Any], on: dt.date):
         self.kb, self.on = kb, on
         self.answered = {q for q, v in answers.items() if v != UNKNOWN}
-        self.facts = _facts(answers)
+        self.facts = index(to_facts(answers))
         self.decided = {d for dims in STAGES.values() for d in dims}
         self._alive: dict[str, bool] = {}
 
@@ -155,10 +151,3 @@ def signature(advice: Advice) -> tuple:
         tuple(sorted(w.reason.rule for w in advice.warnings)),
         tuple(sorted(r.rule for r in advice.advice)),
     )
-
-
-def _facts(answers: dict[str, Any]) -> dict[str, tuple]:
-    out: dict[str, list] = {}
-    for name, value in to_facts(answers):
-        out.setdefault(name, []).append(value)
-    return {k: tuple(v) for k, v in out.items()}
