@@ -22,12 +22,15 @@ def show(advice: Advice, kb: KnowledgeBase, fmt: Format, lang: Lang, console: Co
     if fmt == "text":
         text.render(v, console)
     else:
-        console.out(to_string(advice, kb, fmt, lang), end="", highlight=False)
+        console.out(_render(v, fmt), end="", highlight=False)
 
 
 def to_string(advice: Advice, kb: KnowledgeBase, fmt: Format, lang: Lang, width: int = 100, compact: bool = False) -> str:
     """Render to a string, the same bytes every time (text without colour, fixed width)."""
-    v = view.build(advice, kb, lang)
+    return _render(view.build(advice, kb, lang), fmt, width, compact)
+
+
+def _render(v: dict, fmt: Format, width: int = 100, compact: bool = False) -> str:
     if fmt == "json":
         return json.render(v, compact)
     if fmt == "markdown":
