@@ -13,6 +13,8 @@ YES = {"ja", "yes", "j", "y", "true"}
 NO = {"nee", "no", "n", "false"}
 _SCALE = {"k": 1e3, "duizend": 1e3, "mln": 1e6, "miljoen": 1e6, "m": 1e6, "mio": 1e6, "mld": 1e9, "miljard": 1e9}
 _AMOUNT = re.compile(r"^(?:eur|€)?\s*([0-9][0-9.,\s]*)\s*([a-z]*)\.?$")
+_EXAMPLE = "1.200.000 or 1,2 mln"
+MAX_AMOUNT = 1e15  # a thousand thousand million euros: anything larger is a typing error
 
 
 class AnswerError(ValueError):
@@ -20,20 +22,50 @@ class AnswerError(ValueError):
 
 
 def parse_amount(text: str) -> float:
-    """'1.200.000', '1,2 mln', '€ 750.000', '2 miljoen', '1200000' -> a number of euros."""
+    """'1.200.000', '1,2 mln', '1.2 mln', '€ 750.000', '2 miljoen', '1200000' -> a number of euros.
+
+    Before a unit word a single point or comma is a decimal separator (1.2 mln, 0,5 mln).
+    Without one, groups of three digits are thousands (1.200.000, 1,200,000) and one or
+    two digits after the separator are cents (1250,50). What fits neither reading, or fits
+    two (1.250 mln), is refused with the reading to write instead."""
     match = _AMOUNT.match(text.strip().lower())
     if not match or (match.group(2) and match.group(2) not in _SCALE):
-        raise AnswerError(f"'{text}' is not an amount; write e.g. 1.200.000 or 1,2 mln")
-    digits, scale = match.group(1).replace(" ", ""), _SCALE.get(match.group(2), 1)
-    if scale != 1:
-        number = float(digits.replace(".", "").replace(",", "."))  # Dutch decimal comma: 1,2 mln
-    elif re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):
-        number = float(re.sub(r"[.,]", "", digits))  # thousands separators: 1.200.000, 1,200,000
+        raise AnswerError(f"'{text}' is not an amount; write e.g. {_EXAMPLE}")
+    digits, unit = match.group(1).replace(" ", ""), match.group(2)
+    if unit:
+        number = _scaled(text, digits, unit)
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d{1,2})?|\d{1,3}(,\d{3})+(\.\d{1,2})?", digits):
+        number = _grouped(digits)
     elif re.fullmatch(r"\d+([.,]\d{1,2})?", digits):
         number = float(digits.replace(",", "."))  # cents: 1250,50
     else:
-        raise AnswerError(f"'{text}' is not an amount; write e.g. 1.200.000 or 1,2 mln")
-    return number * scale
+        raise AnswerError(f"'{text}' is not an amount; write e.g. {_EXAMPLE}")
+    if number > MAX_AMOUNT:
+        raise AnswerError(f"'{text}' is more than {MAX_AMOUNT:,.0f} euros; check the amount")
+    return number
+
+
+def _grouped(digits: str) -> float:
+    """1.200.000 / 1,200,000 / 1.200.000,50 / 1,200,000.50 -> the number."""
+    group = re.search("[.,]", digits).group()
+    decimal = "," if group == "." else "."
+    return float(digits.replace(group, "").replace(decimal, "."))
+
+
+def _scaled(text: str, digits: str, unit: str) -> float:
+    """'1,2' + 'mln' -> 1.200.000; one separator before a unit word is the decimal separator."""
+    scale = _SCALE[unit]
+    if re.fullmatch(r"\d+", digits):
+        return float(digits) * scale
+    if re.fullmatch(r"\d+[.,]\d{1,2}|\d+[.,]\d{4,}|0[.,]\d+", digits):
+        return round(float(digits.replace(",", ".")) * scale, 2)
+    if re.fullmatch(r"\d{1,3}[.,]\d{3}", digits):  # 1.250 mln: 1,25 million or 1250 million?
+        decimal = float(digits.replace(",", ".")) * scale
+        raise AnswerError(
+            f"'{text}' is ambiguous; for {decimal:,.0f} euros write {digits.replace('.', ',')} {unit}, "
+            f"for {float(re.sub('[.,]', '', digits)) * scale:,.0f} euros write {re.sub('[.,]', '', digits)} {unit}"
+        )
+    raise AnswerError(f"'{text}' is not an amount; write e.g. {_EXAMPLE}")
 
 
 def normalise(question: Question, value: Any, choices: list[str]) -> Any:

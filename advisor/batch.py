@@ -185,6 +185,7 @@ def summarise(advice: Advice) -> dict[str, Any]:
         "status": advice.status,
         "as_of": advice.as_of.isoformat(),
         "care_form": advice.answers.get("care_form"),
+        "contract_value": advice.answers.get("contract_value"),
         **{d: recommended.get(d) for d in SUMMARY_DIMENSIONS},
         "close_calls": [d.dimension for d in advice.decisions if d.close_call],
         "warnings": len(advice.warnings),
@@ -230,7 +231,7 @@ def _results(jobs: list[Job], root, settings, processes: int) -> Iterator[Result
 
 # --- outputs -------------------------------------------------------------------
 SUFFIX = {"json": "json", "markdown": "md"}
-CSV_COLUMNS = ("id", "scenario", "source", "status", "as_of", "care_form", *SUMMARY_DIMENSIONS, "close_calls", "warnings", "error")
+CSV_COLUMNS = ("id", "scenario", "source", "status", "as_of", "care_form", "contract_value", *SUMMARY_DIMENSIONS, "close_calls", "warnings", "error")
 
 
 def rows(results: list[Result]) -> list[dict[str, Any]]:

@@ -63,6 +63,6 @@ def t(text, lang: Lang) -> str:
 
 
 def money(amount: float, lang: Lang) -> str:
-    """EUR 750.000 (nl) / EUR 750,000 (en)."""
+    """€ 750.000 (nl) / € 750,000 (en)."""
     whole = f"{amount:,.0f}"
-    return "EUR " + (whole.replace(",", ".") if lang == "nl" else whole)
+    return "€ " + (whole.replace(",", ".") if lang == "nl" else whole)

@@ -15,7 +15,7 @@ from rich.markup import escape
 from advisor import render
 from advisor.advise import Advice, advise_file
 from advisor.answers import UNKNOWN, UNKNOWN_WORDS, YES, NO, AnswerError, normalise
-from advisor.i18n import Lang, t
+from advisor.i18n import Lang, money, t
 from advisor.knowledge import KnowledgeBase
 from advisor.models import Question
 from advisor.questionnaire import open_questions, why
@@ -286,6 +286,8 @@ class Interview:
             return YES_NO[value][self.lang]
         if isinstance(value, list):
             return "; ".join(self.labels(question).get(v, v) for v in value)
+        if question.type == "amount":
+            return money(value, self.lang)
         return self.labels(question).get(value, str(value))
 
     def option_name(self, dimension: str, option: str | None) -> str:

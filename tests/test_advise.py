@@ -49,7 +49,7 @@ def test_meervoudig_onderhands_is_excluded_above_the_threshold(kb):
 def test_threshold_amount_is_filled_into_the_explanation(kb):
     advice = run(kb, care_form="dagbesteding", selection="select", contract_value=900_000)
     sas = advice.decision("procedure").options[0].support[0]
-    assert "EUR 750.000" in sas.text.nl and "EUR 750,000" in sas.text.en
+    assert "€ 750.000" in sas.text.nl and "€ 750,000" in sas.text.en
 
 
 def test_missing_answers_that_would_matter_are_named(kb):

@@ -149,3 +149,14 @@ def test_csv_without_a_scenario_column(tmp_path):
     path.write_text("care_form\ndagbesteding\n", encoding="utf-8")
     jobs, problems = batch.collect([str(path)])
     assert jobs == [] and "needs a header row with a 'scenario' column" in problems[0].message
+
+
+def test_amounts_are_shown_back_as_amounts(tmp_path):
+    (tmp_path / "rows.csv").write_text(
+        "scenario,care_form,contract_value,selection\nhalf,huishoudelijke_hulp,0.5 mln,select\n", encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(tmp_path / "rows.csv"), "--as-of", "2026-06-01"])
+    assert result.exit_code == 0, result.output
+    assert "€ 500.000" in result.output
+    csv_out = runner.invoke(app, ["batch", str(tmp_path / "rows.csv"), "--format", "csv", "--as-of", "2026-06-01"])
+    [row] = csv.DictReader(io.StringIO(csv_out.stdout))
+    assert row["contract_value"] == "500000" and row["procedure"] != "sas_procedure"

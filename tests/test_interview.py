@@ -107,8 +107,7 @@ def test_back_returns_to_the_previous_question_and_keeps_its_answer(kb, tmp_path
     iv, console = interview(kb, tmp_path, reader)
     iv.run()
     text = console.export_text()
-    assert "huidig antwoord: EUR" not in text  # the amount is shown as typed value
-    assert "huidig antwoord: 1200000" in text
+    assert "huidig antwoord: € 1.200.000" in text  # the amount is shown back as an amount
     assert iv.answers["contract_value"] == 1_200_000
 
 
@@ -159,7 +158,18 @@ def test_review_lets_the_user_change_an_answer(kb, tmp_path):
     advice = iv.run()
     assert iv.answers["selection"] == "select"
     assert advice.recommended()["instrument"] == "overheidsopdracht"
-    assert "Controleer uw antwoorden" in console.export_text()
+    text = console.export_text()
+    assert "Controleer uw antwoorden" in text
+    assert "geraamde waarde van de opdracht over de hele looptijd? € 1.200.000" in text  # the review shows the amount as an amount
+
+
+def test_a_decimal_amount_is_read_as_typed_and_an_ambiguous_one_is_asked_again(kb, tmp_path):
+    reader = Scripted(before={"contract_value": ["1.250 mln", "0.5 mln"]})
+    iv, console = interview(kb, tmp_path, reader)
+    iv.run()
+    text = console.export_text()
+    assert "'1.250 mln' is ambiguous" in text and "1,250 mln" in text and "1250 mln" in text
+    assert iv.answers["contract_value"] == 500_000
 
 
 def test_an_interrupted_session_resumes_to_the_same_advice(kb, tmp_path):

@@ -47,8 +47,8 @@ def test_thresholds_follow_the_date(kb):
     transport = dict(care_form="vervoer")
     text_2019 = next(w for w in run(kb, dt.date(2019, 6, 1), **transport).warnings if w.reason.rule == "scope.ordinary_services_threshold")
     text_2026 = next(w for w in run(kb, dt.date(2026, 6, 1), **transport).warnings if w.reason.rule == "scope.ordinary_services_threshold")
-    assert "EUR 221.000" in text_2019.reason.text.nl and "EUR 216.000" in text_2026.reason.text.nl
-    assert "EUR 750.000" in text_2026.reason.text.nl
+    assert "€ 221.000" in text_2019.reason.text.nl and "€ 216.000" in text_2026.reason.text.nl
+    assert "€ 750.000" in text_2026.reason.text.nl
 
 
 def test_de_minimis_ceilings_follow_the_date(kb):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from typer.testing import CliRunner
 
 from advisor.answers import AnswerError, parse_amount
 from advisor.errors import InputError
 from advisor.scenario import load_scenario
+from cli import app
 
 
 def problems(kb, tmp_path, text: str) -> list[str]:
@@ -52,15 +56,35 @@ def test_dont_know_only_where_allowed(kb, tmp_path):
 @pytest.mark.parametrize(
     "text, amount",
     [("1.200.000", 1_200_000), ("1,2 mln", 1_200_000), ("€ 750.000", 750_000), ("2 miljoen", 2_000_000),
-     ("850000", 850_000), ("1,200,000", 1_200_000), ("EUR 90k", 90_000)],
+     ("850000", 850_000), ("1,200,000", 1_200_000), ("EUR 90k", 90_000),
+     # a point or comma before a unit word is a decimal separator, never a thousands one
+     ("1.2 mln", 1_200_000), ("0.5 mln", 500_000), ("2.5 miljoen", 2_500_000), ("1.5m", 1_500_000),
+     ("0,75 mln", 750_000), ("12.5 k", 12_500), ("1.200.000,50", 1_200_000.5), ("1250,50", 1250.5)],
 )
 def test_amounts_as_people_write_them(text, amount):
     assert parse_amount(text) == amount
 
 
-def test_amount_that_is_not_one():
+@pytest.mark.parametrize("text", ["veel geld", "1.200.000 k", "1.2.3", "1,2.3 mln"])
+def test_amount_that_is_not_one(text):
     with pytest.raises(AnswerError, match="not an amount"):
-        parse_amount("veel geld")
+        parse_amount(text)
+
+
+def test_an_ambiguous_amount_is_refused_with_both_readings():
+    with pytest.raises(AnswerError, match=r"ambiguous; for 1,250,000 euros write 1,250 mln, for 1,250,000,000 euros write 1250 mln"):
+        parse_amount("1.250 mln")
+
+
+def test_half_a_million_stays_below_the_social_services_threshold(kb, tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("scenario: x\nas_of: 2026-06-01\nanswers:\n  care_form: huishoudelijke_hulp\n"
+                    "  contract_value: 0.5 mln\n  selection: select\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["advise", str(path), "--format", "json"])
+    view = json.loads(result.output)
+    assert [a["shown"] for a in view["answers"] if a["question"] == "contract_value"] == ["€ 500.000"]
+    procedure = next(d for d in view["decisions"] if d["dimension"] == "procedure")
+    assert procedure["recommended"] != "sas_procedure"
 
 
 def test_a_synonym_names_the_option_to_use(kb, tmp_path):

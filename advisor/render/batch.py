@@ -6,10 +6,10 @@ from rich.console import Console
 from rich.table import Table
 
 from advisor import batch
-from advisor.i18n import Lang, t
+from advisor.i18n import Lang, money, t
 from advisor.knowledge import KnowledgeBase
 
-COLUMNS = ("scenario", "care_form", "instrument", "procedure", "funding_form", "contract_form", "kraljic_segment", "warnings")
+COLUMNS = ("scenario", "care_form", "contract_value", "instrument", "procedure", "funding_form", "contract_form", "kraljic_segment", "warnings")
 
 
 WIDE = 140  # below this a table of ids folds badly: one line per scenario instead
@@ -17,24 +17,29 @@ WIDE = 140  # below this a table of ids folds badly: one line per scenario inste
 
 def show(results: list[batch.Result], kb: KnowledgeBase, lang: Lang, console: Console) -> None:
     if console.width >= WIDE:
-        _table(results, console)
+        _table(results, lang, console)
     else:
-        _lines(results, console)
+        _lines(results, lang, console)
     _overview(results, kb, lang, console)
 
 
-def _lines(results: list[batch.Result], console: Console) -> None:
+def _value(row: dict, lang: Lang) -> str:
+    value = row.get("contract_value")
+    return money(value, lang) if isinstance(value, (int, float)) else "—"
+
+
+def _lines(results: list[batch.Result], lang: Lang, console: Console) -> None:
     for row in batch.rows(results):
         if row["status"] == "error":
             console.print(f"[bold]{row['id']}[/bold]: [red]error[/red]", soft_wrap=True)
         elif row["status"] == "out_of_scope":
             console.print(f"[bold]{row['id']}[/bold] ({row.get('care_form')}): [yellow]out of scope[/yellow]", soft_wrap=True)
         else:
-            cells = " · ".join(row.get(c) or "—" for c in COLUMNS[2:7])
-            console.print(f"[bold]{row['id']}[/bold] ({row.get('care_form')}): {cells} · warnings: {row['warnings']}", soft_wrap=True)
+            cells = " · ".join(row.get(c) or "—" for c in COLUMNS[3:8])
+            console.print(f"[bold]{row['id']}[/bold] ({row.get('care_form')}, {_value(row, lang)}): {cells} · warnings: {row['warnings']}", soft_wrap=True)
 
 
-def _table(results: list[batch.Result], console: Console) -> None:
+def _table(results: list[batch.Result], lang: Lang, console: Console) -> None:
     table = Table(box=None, header_style="bold")
     for column in COLUMNS:
         table.add_column(column, overflow="fold", no_wrap=column == "scenario")
@@ -42,10 +47,10 @@ def _table(results: list[batch.Result], console: Console) -> None:
         if row["status"] == "error":
             table.add_row(row["id"], "[red]error[/red]", *[""] * (len(COLUMNS) - 2))
             continue
-        cells = [row.get(c) or ("—" if row["status"] == "advised" else "") for c in COLUMNS[2:7]]
+        cells = [row.get(c) or ("—" if row["status"] == "advised" else "") for c in COLUMNS[3:8]]
         if row["status"] == "out_of_scope":
             cells[0] = "[yellow]out of scope[/yellow]"
-        table.add_row(row["id"], row.get("care_form") or "", *cells, str(row["warnings"]))
+        table.add_row(row["id"], row.get("care_form") or "", _value(row, lang), *cells, str(row["warnings"]))
     console.print(table)
 
 
