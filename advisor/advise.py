@@ -88,6 +88,11 @@ def advise(
             if kb.rule[firing.rule].rule.then.stop:
                 result.status = "out_of_scope"
         if result.status == "out_of_scope":
+            # Outside the knowledge: decide only what the rules that did fire speak to (the regime
+            # of an ordinary service, say), and nothing by default.
+            spoken = {dim for rule in fired for dim, _, _ in kb.effects[rule]}
+            for dim in (d for dims in STAGES.values() for d in dims if d in spoken):
+                result.decisions.append(decide(kb, dim, fired, index, on))
             break
         for dim in dimensions:
             decision = decide(kb, dim, fired, index, on)

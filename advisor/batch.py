@@ -28,6 +28,7 @@ from advisor.scenario import check_answers, load_scenario, scenario_files
 
 SUMMARY_DIMENSIONS = (
     "instrument",
+    "regime",
     "procedure",
     "funding_form",
     "contract_form",

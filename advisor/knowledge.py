@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGES: dict[str, tuple[str, ...]] = {
     "context": (),
     "instrument": ("instrument", "kraljic_segment"),
+    "regime": ("regime",),
     "procedure": ("procedure", "provider_count"),
     "arrangement": ("funding_form",),
     "contract": ("contract_form", "contract_duration"),

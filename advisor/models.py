@@ -171,7 +171,7 @@ class Then(Strict):
 class Rule(Strict):
     id: Id = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
     title: Text
-    stage: Literal["context", "instrument", "procedure", "arrangement", "contract", "checks"] | None = None
+    stage: Literal["context", "instrument", "regime", "procedure", "arrangement", "contract", "checks"] | None = None
     when: dict[str, Any]
     then: Then
     because: Text
@@ -185,7 +185,7 @@ class Rule(Strict):
 
 class RuleFile(Strict):
     topic: Text
-    stage: Literal["context", "instrument", "procedure", "arrangement", "contract", "checks"]
+    stage: Literal["context", "instrument", "regime", "procedure", "arrangement", "contract", "checks"]
     rules: list[Rule]
 
 

@@ -69,8 +69,9 @@ class _Checker:
                 for o in [options] if isinstance(options, str) else options:
                     if o not in allowed:
                         self.bad(r, f"{kind}: '{o}' is not an option of {dim}{suggest(o, allowed)}")
-                if self.decided_in.get(dim) and self.decided_in[dim] != r.stage:
-                    self.bad(r, f"{kind}s {dim}, which is decided in stage '{self.decided_in[dim]}', not '{r.stage}'")
+                decided = self.decided_in.get(dim)
+                if decided and self.order.index(decided) < self.order.index(r.stage):
+                    self.bad(r, f"{kind}s {dim}, which is decided in stage '{decided}', before '{r.stage}'")
         if r.rule.confidence == "low" and (then.exclude or then.weight > 1):
             self.bad(r, "a low-confidence rule may not exclude an option or weigh more than 1")
         for name in then.derive:

@@ -43,12 +43,12 @@ def test_meervoudig_onderhands_is_excluded_above_the_threshold(kb):
     advice = run(kb, care_form="dagbesteding", selection="select", contract_value=900_000)
     procedure = {o.option: o for o in advice.decision("procedure").options}
     assert procedure["meervoudig_onderhands"].excluded
-    assert advice.decision("procedure").recommended == "sas_procedure"
+    assert advice.decision("regime").recommended == "regime_sas"
 
 
 def test_threshold_amount_is_filled_into_the_explanation(kb):
     advice = run(kb, care_form="dagbesteding", selection="select", contract_value=900_000)
-    sas = advice.decision("procedure").options[0].support[0]
+    sas = advice.decision("regime").options[0].support[0]
     assert "€ 750.000" in sas.text.nl and "€ 750,000" in sas.text.en
 
 

@@ -48,7 +48,7 @@ def test_output_is_byte_identical_between_runs(kb, fmt, lang):
 def test_out_of_scope_service_gets_no_advice_but_says_why(kb):
     advice = advise_file(kb, Path(EXAMPLES[0]).parent / "friesland_route3_vervoer.yaml")
     assert advice.status == "out_of_scope"
-    assert advice.decisions == []
+    assert [d.dimension for d in advice.decisions] == ["regime"]  # transport: the full regime, nothing else
     assert [w.reason.rule for w in advice.warnings][:1] == ["scope.out_of_scope"]
     text = render.to_string(advice, kb, "text", "en")
     assert "Outside the advisor's knowledge" in text

@@ -47,7 +47,7 @@ def test_the_trace_is_in_a_valid_order(kb, path):
 def test_the_trace_names_the_expected_rules(kb):
     rules = advise_file(kb, example("friesland_route1_ouderen_huishoudelijke_hulp")).trace.rules()
     for expected in ("open_house_test.choice_is_public_contract", "instrument.material_public_contract",
-                     "procedure.sas_above_threshold", "funding.population_for_area", "contract.fixed_budget_for_population"):
+                     "regime.sas_above_threshold", "funding.population_for_area", "contract.fixed_budget_for_population"):
         assert expected in rules
     assert rules.index("open_house_test.choice_is_public_contract") < rules.index("instrument.material_public_contract")
 
@@ -72,7 +72,7 @@ def test_why_not_finds_the_flip_where_one_exists(kb):
     assert result.excluded_by == ["instrument.choice_rules_out_open_house"]
     assert result.flip and result.flip["selection"] == "admit_all" and len(result.flip) <= 2
     flipped = advise_file(kb, example("kortdurend_verblijf_onder_drempel"))
-    assert why_not(kb, flipped, "sas_procedure").flip == {"contract_value": 750000}
+    assert why_not(kb, flipped, "regime_sas").flip == {"contract_value": 750000}
 
 
 def test_why_not_says_so_where_none_exists(kb):
@@ -96,8 +96,10 @@ def test_options_by_name_and_synonym(kb):
 def test_whatif_reports_exactly_the_decisions_that_changed(kb):
     before = advise_file(kb, example("kortdurend_verblijf_onder_drempel"))
     result = compare(kb, before, parse_settings(kb, ["contract_value=2 mln"]))
-    assert result.decisions == [("procedure", "meervoudig_onderhands", "sas_procedure")]
-    assert "procedure.sas_above_threshold" in result.only_after
+    assert result.decisions == [
+        ("regime", "regime_onderhands", "regime_sas"), ("procedure", "meervoudig_onderhands", "klassieke_aanbesteding")
+    ]
+    assert "regime.sas_above_threshold" in result.only_after
     assert "procedure.below_threshold_private" in result.only_before
     assert result.changes == {"contract_value": (420000, 2000000)}
 
@@ -133,7 +135,7 @@ def test_cli_why_not_an_unknown_option():
 def test_cli_whatif(tmp_path):
     result = runner.invoke(app, ["whatif", str(example("kortdurend_verblijf_onder_drempel")), "--set", "contract_value=2000000", "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "Procedure: Meervoudig onderhands" in result.output and "→ SAS-procedure" in result.output
+    assert "Regime: Below the threshold: own procurement policy" in result.output and "→ SAS regime" in result.output
     bad = runner.invoke(app, ["whatif", str(example("mlw_ambulant")), "--set", "selection=maybe"])
     assert bad.exit_code == 2 and "'maybe' is not an option" in bad.output
 

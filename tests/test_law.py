@@ -31,7 +31,7 @@ def test_2019_and_2026_differ_exactly_where_the_law_changed(kb):
     assert gone == {"legal.emvi_duty_until_2022"}
     assert new == {
         "legal.no_emvi_duty_since_2022",
-        "procedure.dialogue_within_sas",
+        "procedure.dialogue_without_written_offers",
         "legal.reele_prijs_jeugd",
         "legal.youth_regional_purchasing",
     }
