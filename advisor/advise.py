@@ -11,7 +11,8 @@ from typing import Any
 from advisor import conditions
 from advisor.answers import UNKNOWN, index as index_facts, to_facts
 from advisor.decision import DimensionDecision, Reason, decide, reason
-from advisor.knowledge import STAGES, KnowledgeBase
+from advisor.knowledge import STAGES, KnowledgeBase, LoadedRule
+from advisor.models import Question
 from advisor.scenario import LoadedScenario, load_scenario
 from advisor.trace import Trace
 
@@ -29,6 +30,40 @@ class Missing:
     rules: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Assumption:
+    """An answer the user did not give, taken as the most likely one on the evidence."""
+
+    question: str
+    value: Any
+    reasons: tuple[Reason, ...]  # the rules that presume it
+
+
+@dataclass(frozen=True)
+class Branch:
+    """The advice for one answer (or, for an amount, one band) of a missing question."""
+
+    values: tuple[Any, ...]  # the answers that lead here; for amounts, representative amounts
+    band: tuple[float | None, float | None] | None  # amounts: [low, high) of the band
+    recommended: tuple[tuple[str, str | None], ...]  # dimension -> option, in stage order
+    evidence: tuple[str, ...]  # the presuming rules that point here
+    weight: int  # their total weight
+
+
+@dataclass(frozen=True)
+class Conditional:
+    """Advice per answer of a question that is missing and changes the advice."""
+
+    question: str
+    branches: tuple[Branch, ...]
+    likely: Any | None  # the answer the advice assumes, if the evidence points one way
+
+    def differing(self) -> list[str]:
+        """The dimensions whose recommendation depends on the answer."""
+        options = [dict(b.recommended) for b in self.branches]
+        return [d for d, _ in self.branches[0].recommended if len({o.get(d) for o in options}) > 1]
+
+
 @dataclass
 class Advice:
     scenario: str
@@ -42,6 +77,8 @@ class Advice:
     advice: list[Reason] = field(default_factory=list)
     missing: list[Missing] = field(default_factory=list)
     trace: Trace = field(default_factory=Trace)
+    assumptions: list[Assumption] = field(default_factory=list)
+    conditional: list[Conditional] = field(default_factory=list)
 
     @property
     def unknown(self) -> list[str]:
@@ -64,11 +101,178 @@ def advise_scenario(kb: KnowledgeBase, loaded: LoadedScenario, as_of: dt.date | 
     return advise(kb, loaded.answers, on, name=loaded.scenario.scenario, path=loaded.path)
 
 
+MAX_CONDITIONAL = 2  # questions whose answers the advice is worked out for
+MAX_TRIED = 4  # missing questions tried for that
+
+
 def advise(
-    kb: KnowledgeBase, answers: dict[str, Any], on: dt.date, name: str = "", path: str = "", engine: str = "durable"
+    kb: KnowledgeBase,
+    answers: dict[str, Any],
+    on: dt.date,
+    name: str = "",
+    path: str = "",
+    engine: str = "durable",
+    explore: bool = True,
 ) -> Advice:
-    """Typed answers (see scenario.check_answers) -> the advice that holds on `on`."""
+    """Typed answers (see scenario.check_answers) -> the advice that holds on `on`.
+
+    Where a missing answer would change the advice, it is worked out per answer (at most
+    two such questions); where the evidence points to one answer, the advice follows that
+    answer and says it assumes it. `explore=False` gives the advice on the answers alone."""
+    base = reason_through(kb, answers, on, name, path, engine)
+    if not explore or base.status == "out_of_scope" or not base.missing:
+        return base
+    return _explore(kb, base, on, engine)
+
+
+def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advice:
+    current, assumed, reasons, conditional, tried = base, {}, [], [], 0
+    for missing in _deciding_order(kb, base):
+        if len(conditional) == MAX_CONDITIONAL or tried == MAX_TRIED:
+            break
+        if missing.question in current.answers:
+            continue
+        tried += 1
+        runs = {
+            _key(v): (v, reason_through(kb, {**current.answers, missing.question: v}, on, engine=engine))
+            for v in candidates(kb, kb.questions[missing.question], on)
+        }
+        branches = _branches(kb, missing.question, current, list(runs.values()), on)
+        if len(branches) < 2 or not (any(b.weight for b in branches) or _decides_open(current, branches)):
+            continue  # the same advice for every answer, or it only refines what is decided without evidence
+        best = sorted(branches, key=lambda b: -b.weight)
+        likely = None
+        if best[0].weight > 0 and best[1].weight < best[0].weight:
+            likely = best[0]
+        conditional.append(Conditional(missing.question, tuple(branches), likely and likely.values[0]))
+        if likely is not None:
+            assumed[missing.question] = likely.values[0]
+            reasons.append(tuple(reason(kb, r, on) for r in likely.evidence))
+            current = reason_through(
+                kb, {**current.answers, missing.question: likely.values[0]}, on, base.scenario, base.path, engine, assumed
+            )
+    if assumed:
+        current.answers = dict(base.answers)
+        current.assumptions = [Assumption(q, v, why) for (q, v), why in zip(assumed.items(), reasons)]
+        gone = [m for m in base.missing if m.question in assumed]
+        current.missing = gone + [m for m in current.missing if m.question not in assumed]
+    current.conditional = conditional
+    return current
+
+
+def _decides_open(advice: Advice, branches: list[Branch]) -> bool:
+    """Does some answer decide a dimension that is open now?"""
+    open_ = {d.dimension for d in advice.decisions if d.recommended is None}
+    return any(option is not None and dim in open_ for b in branches for dim, option in b.recommended)
+
+
+def reading_rules(kb: KnowledgeBase, question: Question) -> list[LoadedRule]:
+    return [r for r in kb.rules if question.id in r.reads()]
+
+
+def candidates(kb: KnowledgeBase, question: Question, on: dt.date) -> list[Any]:
+    """Representative answers: every option, yes and no, or numbers on each side of each boundary."""
+    if question.type == "yes_no":
+        return [True, False]
+    if question.type == "choice":
+        return kb.choices(question)
+    if question.type == "multi":
+        return [[c] for c in kb.choices(question)]
+    bounds = sorted(
+        {
+            t.value
+            for r in reading_rules(kb, question)
+            if r.in_force(on)
+            for conj in conditions.resolve(r.alternatives, kb.threshold, on)
+            for t in conj
+            if t.fact == question.id and isinstance(t.value, (int, float))
+        }
+    )
+    return sorted({max(b - 1, 0) for b in bounds} | set(bounds))
+
+
+def _deciding_order(kb: KnowledgeBase, base: Advice) -> list[Missing]:
+    """Missing questions that change a recommendation: those the evidence speaks to first,
+    then the one that changes the most upstream dimension."""
+    order = [d for dims in STAGES.values() for d in dims]
+    questions = list(kb.questions)
+    evidenced = {q for r in _presumers(kb, base) for name in kb.rule[r].rule.then.presume for q in _asked_for(kb, name)}
+    deciding = [m for m in base.missing if any(d in order for d in m.affects) and kb.questions[m.question].type != "multi"]
+    return sorted(
+        deciding,
+        key=lambda m: (m.question not in evidenced, min(order.index(d) for d in m.affects if d in order), questions.index(m.question)),
+    )
+
+
+def _asked_for(kb: KnowledgeBase, name: str) -> set[str]:
+    """The questions a fact comes from: itself if asked, else what the rules deriving it read."""
+    if name in kb.questions:
+        return {name}
+    return {q for r in kb.rules if name in r.rule.then.derive for q in r.reads() if q in kb.questions}
+
+
+def _key(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _branches(kb: KnowledgeBase, question: str, base: Advice, runs: list, on: dt.date) -> list[Branch]:
+    """Runs with the same recommendations merged into one branch; evidence from the base run."""
+    amount = kb.questions[question].type in ("amount", "number")
+    values = [v for v, _ in runs]
+    merged: dict[tuple, list] = {}
+    for value, advice in runs:
+        recommended = tuple((d.dimension, d.recommended) for d in advice.decisions)
+        merged.setdefault(recommended, []).append((value, advice))
+    branches = []
+    for recommended, members in merged.items():
+        evidence = tuple(
+            r
+            for r in _presumers(kb, base)
+            if any(
+                want in _facts(a).get(name, ())
+                for name, want in kb.rule[r].rule.then.presume.items()
+                for _, a in members
+            )
+        )
+        band = _band(values, [v for v, _ in members]) if amount else None
+        weight = sum(kb.rule[r].rule.then.weight for r in evidence)
+        branches.append(Branch(tuple(v for v, _ in members), band, recommended, evidence, weight))
+    return branches
+
+
+def _band(values: list, members: list) -> tuple[float | None, float | None]:
+    """The amounts a branch stands for: from its lowest member to the next value not in it."""
+    ordered = sorted(values)
+    low, high = min(members), max(members)
+    above = [v for v in ordered if v > high]
+    return (None if low == ordered[0] else low, above[0] if above else None)
+
+
+def _presumers(kb: KnowledgeBase, advice: Advice) -> list[str]:
+    return [r for r in advice.trace.rules() if kb.rule[r].rule.then.presume]
+
+
+def _facts(advice: Advice) -> dict[str, list]:
+    facts = index_facts(to_facts(advice.answers))
+    for step in advice.trace.steps:
+        for name, value in step.asserted:
+            facts.setdefault(name, []).append(value)
+    return facts
+
+
+def reason_through(
+    kb: KnowledgeBase,
+    answers: dict[str, Any],
+    on: dt.date,
+    name: str = "",
+    path: str = "",
+    engine: str = "durable",
+    assumed: dict[str, Any] | None = None,
+) -> Advice:
+    """One run of the stages on these answers: firings, decisions, warnings, missing answers."""
     result = Advice(name, path, on, kb.sources.reviewed, dict(answers))
+    for question, value in (assumed or {}).items():
+        result.trace.assumed(question, value)
     facts = to_facts(answers)
     index = index_facts(facts)
     fired: list[str] = []
@@ -116,10 +320,10 @@ def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
     """Unanswered questions that are the only thing keeping some rule from firing."""
     found: dict[str, tuple[set, list]] = {}
     unanswered = [q for q in kb.questions if answers.get(q, UNKNOWN) == UNKNOWN]
-    candidates = {r.id for q in unanswered for r in kb.readers.get(q, ())}
+    readers = {r.id for q in unanswered for r in kb.readers.get(q, ())}
     fired = set(fired)
     for r in kb.rules:
-        if r.id not in candidates or r.stage not in stages or r.id in fired or not r.in_force(on):
+        if r.id not in readers or r.stage not in stages or r.id in fired or not r.in_force(on):
             continue
         for conj in kb.resolved(r, on):
             gaps = {t.fact for t in conj if _open(kb, answers, t)}

@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor import conditions
-from advisor.advise import Advice, advise
+from advisor.advise import Advice, advise, candidates
 from advisor.answers import index, to_facts
 from advisor.errors import InputError, Problem
 from advisor.knowledge import KnowledgeBase, suggest
-from advisor.questionnaire import candidates
 from advisor.trace import Step
 
 MAX_CHANGES = 3
@@ -82,6 +81,8 @@ def _fact_node(kb, advice, steps, fact, seen: set, expanded: set) -> Node:
     name, _value = fact
     if name in advice.answers:
         return Node(fact, "answer")
+    if any(s.kind == "assumption" and fact in s.asserted for s in advice.trace.steps):
+        return Node(fact, "assumption")
     if name in kb.dimensions:
         sub = None if name in expanded else derivation(kb, advice, name, expanded)
         return Node(fact, "decision", None, sub.children if sub else [])
@@ -167,7 +168,7 @@ def _search(kb: KnowledgeBase, advice: Advice, dimension: str, option: str) -> t
 
     def margin(answers) -> float | None:
         """None when `option` is recommended; else how far it is from being so (higher is closer)."""
-        result = advise(kb, answers, on)
+        result = advise(kb, answers, on, explore=False)
         decision = result.decision(dimension)
         if result.status != "advised" or decision is None:
             return float("-inf")

@@ -50,6 +50,24 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "stage": {"nl": "Fase", "en": "Stage"},
     "decided": {"nl": "besluit", "en": "decision"},
+    "assumption": {"nl": "Aanname", "en": "Assumption"},
+    "assumption_intro": {
+        "nl": "Deze vraag is niet beantwoord; het advies gaat uit van het antwoord waar uw gegevens op wijzen",
+        "en": "This question is not answered; the advice assumes the answer your facts point to",
+    },
+    "because_of": {"nl": "want", "en": "because"},
+    "depends_on": {"nl": "Hangt af van een ontbrekend antwoord", "en": "Depends on a missing answer"},
+    "if_answer": {"nl": "Als het antwoord is", "en": "If the answer is"},
+    "assumed_mark": {"nl": "aangenomen", "en": "assumed"},
+    "mixed_evidence": {
+        "nl": "Uw gegevens wijzen beide kanten op; het advies neemt geen antwoord aan.",
+        "en": "Your facts point both ways; the advice assumes no answer.",
+    },
+    "below": {"nl": "onder", "en": "below"},
+    "or_more": {"nl": "of meer", "en": "or more"},
+    "to": {"nl": "tot", "en": "to"},
+    "or": {"nl": "of", "en": "or"},
+    "no_advice_yet": {"nl": "nog geen advies", "en": "no advice yet"},
 }
 
 

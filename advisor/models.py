@@ -166,6 +166,9 @@ class Then(Strict):
     warning: Literal["info", "low", "medium", "high"] | None = None
     advice: bool = False
     stop: bool = False
+    # Evidence for an answer not given: {question or derived fact: value}. It never decides
+    # anything; where that answer is missing, the advice assumes the best-supported value.
+    presume: dict[Id, Any] = {}
 
 
 class Rule(Strict):

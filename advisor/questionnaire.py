@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor import conditions
-from advisor.advise import Advice, advise
+from advisor.advise import Advice, advise, candidates
 from advisor.answers import UNKNOWN, index, to_facts
 from advisor.knowledge import STAGES, KnowledgeBase, LoadedRule
 from advisor.models import Question
@@ -81,13 +81,13 @@ def open_questions(kb: KnowledgeBase, answers: dict[str, Any], on: dt.date) -> l
 
 def next_question(kb: KnowledgeBase, answers: dict[str, Any], on: dt.date) -> Question | None:
     """The first open question for which some answer would change a conclusion."""
-    base = advise(kb, answers, on)
+    base = advise(kb, answers, on, explore=False)
     if base.status == "out_of_scope":
         return None
     now = signature(base)
     for q in open_questions(kb, answers, on):
         if q.required or any(
-            signature(advise(kb, {**answers, q.id: v}, on)) != now for v in candidates(kb, q, on)
+            signature(advise(kb, {**answers, q.id: v}, on, explore=False)) != now for v in candidates(kb, q, on)
         ):
             return q
     return None
@@ -104,11 +104,11 @@ class Effect:
 
 def why(kb: KnowledgeBase, question: Question, answers: dict[str, Any], on: dt.date) -> list[Effect]:
     """For each possible answer, the decisions it would change and the rules it would set off."""
-    base = advise(kb, answers, on)
+    base = advise(kb, answers, on, explore=False)
     base_rules = set(base.trace.rules())
     effects = []
     for value in candidates(kb, question, on):
-        other = advise(kb, {**answers, question.id: value}, on)
+        other = advise(kb, {**answers, question.id: value}, on, explore=False)
         changed = tuple(
             (d.dimension, base.recommended().get(d.dimension), d.recommended)
             for d in other.decisions
@@ -116,30 +116,6 @@ def why(kb: KnowledgeBase, question: Question, answers: dict[str, Any], on: dt.d
         )
         effects.append(Effect(value, changed, tuple(r for r in other.trace.rules() if r not in base_rules)))
     return effects
-
-
-def reading_rules(kb: KnowledgeBase, question: Question) -> list[LoadedRule]:
-    return [r for r in kb.rules if question.id in r.reads()]
-
-
-def candidates(kb: KnowledgeBase, question: Question, on: dt.date) -> list[Any]:
-    """Representative answers: every option, yes and no, or numbers on each side of each boundary."""
-    if question.type == "yes_no":
-        return [True, False]
-    if question.type == "choice":
-        return kb.choices(question)
-    if question.type == "multi":
-        return [[c] for c in kb.choices(question)]
-    bounds = sorted(
-        {
-            t.value
-            for r in reading_rules(kb, question)
-            for conj in conditions.resolve(r.alternatives, kb.threshold, on)
-            for t in conj
-            if t.fact == question.id and isinstance(t.value, (int, float))
-        }
-    )
-    return sorted({max(b - 1, 0) for b in bounds} | set(bounds))
 
 
 def signature(advice: Advice) -> tuple:

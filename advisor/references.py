@@ -77,6 +77,25 @@ class _Checker:
         for name in then.derive:
             if name in self.kb.questions or name in self.kb.dimensions:
                 self.bad(r, f"derives '{name}', which is a question or a dimension")
+        for name, value in then.presume.items():
+            self.presumption(r, name, value)
+
+    def presumption(self, r: LoadedRule, name: str, value) -> None:
+        """A rule may presume an answer to a choice or yes/no question, or a derived fact."""
+        if name in self.kb.questions:
+            q = self.kb.questions[name]
+            allowed = [True, False] if q.type == "yes_no" else self.kb.choices(q) if q.type == "choice" else None
+            if allowed is None:
+                return self.bad(r, f"presumes '{name}', a {q.type} question; presume a fact derived from it instead")
+        elif name in self.derived_in:
+            allowed = sorted(self.kb.derived_facts[name], key=repr)
+        else:
+            known = list(self.kb.questions) + list(self.derived_in)
+            return self.bad(r, f"presumes '{name}', which no question asks and no rule derives{suggest(name, known)}")
+        if value not in allowed:
+            hint = suggest(value, [str(a) for a in allowed]) if isinstance(value, str) else ""
+            self.bad(r, f"presumes {name} = '{value}', which is not one of its values{hint}")
+        return None
 
     def condition(self, r: LoadedRule, test: Test) -> None:
         kb, here, fact = self.kb, self.order.index(r.stage), test.fact

@@ -29,6 +29,9 @@ class Trace:
     def fired(self, stage: str, rule: str, matched: tuple, asserted: tuple) -> None:
         self.steps.append(Step(len(self.steps) + 1, stage, "rule", rule, matched, asserted))
 
+    def assumed(self, question: str, value: Any) -> None:
+        self.steps.append(Step(len(self.steps) + 1, "context", "assumption", question, (), ((question, value),)))
+
     def decided(self, stage: str, dimension: str, option: str) -> None:
         self.steps.append(Step(len(self.steps) + 1, stage, "decision", dimension, (), ((dimension, option),)))
 

@@ -44,6 +44,7 @@ class Case(Strict):
     evidence: dict[str, str]
     decision: dict[str, str]
     notes: str | None = None
+    context: dict[str, Any] = {}  # what the source states that the advisor does not ask (yet)
     analysis: dict[str, Analysis] = {}
 
 

@@ -38,7 +38,7 @@ def main() -> None:
         answers = check_answers(kb, {k: (v.split(";") if kb.questions[k].type == "multi" else v)
                                      for k, v in row.items() if k in kb.questions and v})
         on = dt.date.fromisoformat(row["as_of"])
-        results = {e: advise(kb, answers, on, engine=e) for e in ("durable", "clips", "python")}
+        results = {e: advise(kb, answers, on, engine=e, explore=False) for e in ("durable", "clips", "python")}
         fired = {e: sorted(a.trace.rules()) for e, a in results.items()}
         decided = {e: a.recommended() for e, a in results.items()}
         if not (fired["durable"] == fired["clips"] == fired["python"] and decided["durable"] == decided["clips"] == decided["python"]):

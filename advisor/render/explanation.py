@@ -27,6 +27,8 @@ WORDS = {
     "matched": {"nl": "op grond van", "en": "matched"},
     "concluded": {"nl": "concludeert", "en": "concludes"},
     "decided": {"nl": "Besluit", "en": "Decision"},
+    "assumed": {"nl": "Aanname (niet beantwoord)", "en": "Assumption (not answered)"},
+    "assumption": {"nl": "aanname", "en": "assumption"},
     "eligible": {"nl": "Volgende kandidaten", "en": "Eligible next"},
     "none": {"nl": "geen", "en": "none"},
     "how": {"nl": "Hoe het advies tot stand kwam", "en": "How the advice was derived"},
@@ -86,6 +88,10 @@ def _step(kb, advice, step, lang, eligible: bool) -> dict:
         dim, option = step.asserted[0]
         out = {"order": step.order, "kind": "decision", "dimension": dim, "option": option,
                "text": f"{t(kb.dimensions[dim].name, lang)}: {value(kb, dim, option, lang)}"}
+    elif step.kind == "assumption":
+        question, answer = step.asserted[0]
+        out = {"order": step.order, "kind": "assumption", "question": question, "value": answer,
+               "text": f"{t(kb.questions[question].text, lang)} {value(kb, question, answer, lang)}"}
     else:
         rule = kb.rule[step.rule]
         out = {
@@ -215,6 +221,8 @@ def trace_text(view: dict, console: Console) -> None:
 def step_text(step: dict, lang: Lang, console: Console) -> None:
     if step["kind"] == "decision":
         console.print(f"[bold green]{step['order']:>3}. {w('decided', lang)}: {escape(step['text'])}[/bold green]")
+    elif step["kind"] == "assumption":
+        console.print(f"[bold yellow]{step['order']:>3}. {w('assumed', lang)}: {escape(step['text'])}[/bold yellow]")
     else:
         console.print(f"[bold]{step['order']:>3}. {escape(step['title'])}[/bold] [dim]({step['rule']})[/dim]")
         console.print(f"     {w('matched', lang)}: {escape('; '.join(step['matched']) or '—')}")
@@ -231,7 +239,7 @@ def _rich_tree(node: dict, title: str) -> Tree:
     tree = Tree(title)
 
     def add(parent: Tree, n: dict) -> None:
-        style = {"decision": "bold green", "rule": "bold", "answer": "cyan", "derived": "magenta"}[n["kind"]]
+        style = {"decision": "bold green", "rule": "bold", "answer": "cyan", "assumption": "yellow", "derived": "magenta"}[n["kind"]]
         branch = parent.add(f"[{style}]{escape(n['label'])}[/{style}]")
         for child in n["children"]:
             add(branch, child)
@@ -249,8 +257,9 @@ def trace_markdown(view: dict) -> str:
     for stage in view["stages"]:
         out += [f"## {w('stage', lang)}: {stage['stage']}", ""]
         for step in stage["steps"]:
-            if step["kind"] == "decision":
-                out += [f"{step['order']}. **{w('decided', lang)}: {step['text']}**"]
+            if step["kind"] in ("decision", "assumption"):
+                word = "decided" if step["kind"] == "decision" else "assumed"
+                out += [f"{step['order']}. **{w(word, lang)}: {step['text']}**"]
                 continue
             out += [f"{step['order']}. **{step['title']}** (`{step['rule']}`)  ",
                     f"   {w('matched', lang)}: {'; '.join(step['matched']) or '—'}  "]
@@ -333,7 +342,7 @@ def mermaid(view: dict) -> str:
     def node(key: str, label: str, kind: str) -> str:
         if key not in ids:
             ids[key] = f"n{len(ids) + 1}"
-            shape = {"answer": '["{}"]', "derived": '("{}")', "decision": '{{"{}"}}'}[kind]
+            shape = {"answer": '["{}"]', "assumption": '["{}"]', "derived": '("{}")', "decision": '{{"{}"}}'}[kind]
             nodes.append(f"  {ids[key]}{shape.format(_label(label))}:::{kind}")
         return ids[key]
 
@@ -355,7 +364,7 @@ def mermaid(view: dict) -> str:
         if tree:
             walk(tree, None, None)
     header = ["flowchart LR", "  classDef answer fill:#e8f4fd,stroke:#1f77b4", "  classDef derived fill:#f9ecf7,stroke:#9467bd",
-              "  classDef decision fill:#e9f7ec,stroke:#2ca02c"]
+              "  classDef decision fill:#e9f7ec,stroke:#2ca02c", "  classDef assumption fill:#fff8e1,stroke:#ff9800"]
     return "\n".join(header + nodes + edges) + "\n"
 
 

@@ -16,6 +16,19 @@ def render(view: dict) -> str:
         for d in view["decisions"]:
             out.append(f"| {d['name']} | {d['recommended_name'] or '—'} | {_flag(d, lang)} |")
         out.append("")
+    for a in view["assumptions"]:
+        because = "; ".join(r["title"] for r in a["reasons"])
+        out += [f"**{t('assumption', lang)}:** {a['text']} → **{a['shown']}**  ",
+                f"*{t('assumption_intro', lang)} ({t('because_of', lang)}: {because}).*", ""]
+    for c in view["conditional"]:
+        out += [f"**{t('depends_on', lang)}:** {c['text']}", ""]
+        if c["mixed_evidence"]:
+            out += [f"*{t('mixed_evidence', lang)}*", ""]
+        for b in c["branches"]:
+            route = " · ".join(f"{r['name']}: {r['option_name']}" for r in b["route"])
+            mark = f" ({t('assumed_mark', lang)})" if b["likely"] else ""
+            out.append(f"- {b['answer']}{mark} → {route}")
+        out.append("")
     out += _reasons(t("warnings", lang), view["warnings"], lang, severity=True)
     for d in view["decisions"]:
         out += _decision(d, lang)
@@ -37,6 +50,8 @@ def render(view: dict) -> str:
 def _flag(d: dict, lang) -> str:
     if d["recommended"] is None:
         return t("no_advice", lang)
+    if d["assumed"]:
+        return t("assumed_mark", lang)
     return t("close_call", lang) if d["close_call"] else ""
 
 

@@ -21,6 +21,18 @@ def render(view: dict, console: Console) -> None:
         console.print(f"\n[bold red]{t('out_of_scope', lang)}[/bold red]")
     if view["decisions"]:
         console.print(_summary(view, lang))
+    for a in view["assumptions"]:
+        because = "; ".join(r["title"] for r in a["reasons"])
+        console.print(f"\n[bold yellow]{t('assumption', lang)}:[/bold yellow] {escape(a['text'])} → [bold]{escape(a['shown'])}[/bold]")
+        console.print(f"  [dim]{t('assumption_intro', lang)} ({t('because_of', lang)}: {escape(because)}).[/dim]")
+    for c in view["conditional"]:
+        console.print(f"\n[bold]{t('depends_on', lang)}:[/bold] {escape(c['text'])}")
+        if c["mixed_evidence"]:
+            console.print(f"  [yellow]{t('mixed_evidence', lang)}[/yellow]")
+        for b in c["branches"]:
+            route = " · ".join(f"{r['name']}: {r['option_name']}" for r in b["route"])
+            mark = f" [yellow]({t('assumed_mark', lang)})[/yellow]" if b["likely"] else ""
+            console.print(f"  • {escape(b['answer'])}{mark} → {escape(route)}")
     if view["warnings"]:
         console.print(f"\n[bold]{t('warnings', lang)}[/bold]")
         for w in view["warnings"]:
@@ -44,6 +56,8 @@ def _summary(view: dict, lang) -> Table:
         flag = ""
         if d["recommended"] is None:
             flag = f"[red]{t('no_advice', lang)}[/red]"
+        elif d["assumed"]:
+            flag = f"[yellow]{t('assumed_mark', lang)}[/yellow]"
         elif d["close_call"]:
             flag = f"[yellow]{t('close_call', lang)}[/yellow]"
         table.add_row(d["name"], f"[bold green]{escape(d['recommended_name'] or '—')}[/bold green]", flag)

@@ -19,6 +19,7 @@ UNKNOWN_LABEL = {"nl": "weet niet", "en": "don't know"}
 
 def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> dict[str, Any]:
     names = _Names(kb, lang)
+    assumed = {dim for c in advice.conditional if c.likely is not None for dim in c.differing()}
     view = {
         "scenario": advice.scenario,
         "file": advice.path,
@@ -28,7 +29,21 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
         "status": advice.status,
         "disclaimer": t("disclaimer", lang),
         "answers": [_answer(kb, names, q, v, lang) for q, v in advice.answers.items()],
-        "decisions": [_decision(d, names, kb, lang, advice.missing) for d in advice.decisions],
+        "decisions": [
+            {**_decision(d, names, kb, lang, advice.missing), "assumed": d.dimension in assumed}
+            for d in advice.decisions
+        ],
+        "assumptions": [
+            {
+                "question": a.question,
+                "text": t(kb.questions[a.question].text, lang),
+                "value": a.value,
+                "shown": shown(kb, a.question, a.value, lang),
+                "reasons": [_reason(r, kb, lang) for r in a.reasons],
+            }
+            for a in advice.assumptions
+        ],
+        "conditional": [_conditional(c, kb, names, lang) for c in advice.conditional],
         "warnings": [{"severity": w.severity, **_reason(w.reason, kb, lang)} for w in advice.warnings],
         "advice": [_reason(r, kb, lang) for r in advice.advice],
         "missing": [
@@ -48,13 +63,21 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
                 "stage": s.stage,
                 "kind": s.kind,
                 "rule": s.rule,
-                "title": t(kb.rule[s.rule].rule.title, lang) if s.kind == "rule" else names.dimension(s.rule),
+                "title": _step_title(kb, names, s, lang),
                 "matched": [[n, v] for n, v in s.matched],
                 "asserted": [[n, v] for n, v in s.asserted],
             }
             for s in advice.trace.steps
         ]
     return view
+
+
+def _step_title(kb: KnowledgeBase, names: "_Names", step, lang: Lang) -> str:
+    if step.kind == "rule":
+        return t(kb.rule[step.rule].rule.title, lang)
+    if step.kind == "assumption":
+        return t(kb.questions[step.rule].text, lang)
+    return names.dimension(step.rule)
 
 
 class _Names:
@@ -84,22 +107,66 @@ def labels(kb: KnowledgeBase, qid: str, lang: Lang) -> dict[str, str]:
     return {c.id: t(c.label, lang) for c in q.options}
 
 
-def _answer(kb, names, qid, value, lang) -> dict:
+def shown(kb: KnowledgeBase, qid: str, value: Any, lang: Lang) -> str:
+    """An answer as the user reads it: option labels, ja/nee, amounts in euros."""
     q = kb.questions[qid]
-    labels_ = labels(kb, qid, lang)
     if value == UNKNOWN:
-        shown = UNKNOWN_LABEL[lang]
-    elif q.type == "multi":
-        shown = "; ".join(labels_[v] for v in value)
-    elif q.type == "choice":
-        shown = labels_[value]
-    elif q.type == "yes_no":
-        shown = YES_NO[value][lang]
-    elif q.type == "amount":
-        shown = money(value, lang)
-    else:
-        shown = str(value)
-    return {"question": qid, "text": t(q.text, lang), "value": value, "shown": shown}
+        return UNKNOWN_LABEL[lang]
+    if q.type == "multi":
+        return "; ".join(labels(kb, qid, lang)[v] for v in value)
+    if q.type == "choice":
+        return labels(kb, qid, lang)[value]
+    if q.type == "yes_no":
+        return YES_NO[value][lang]
+    if q.type == "amount":
+        return money(value, lang)
+    return str(value)
+
+
+def _answer(kb, names, qid, value, lang) -> dict:
+    return {"question": qid, "text": t(kb.questions[qid].text, lang), "value": value, "shown": shown(kb, qid, value, lang)}
+
+
+def _conditional(c, kb: KnowledgeBase, names: "_Names", lang: Lang) -> dict:
+    """Per answer of a missing question, what the advice would be where it differs."""
+    differing = c.differing()
+    return {
+        "question": c.question,
+        "text": t(kb.questions[c.question].text, lang),
+        "likely": c.likely,
+        "mixed_evidence": c.likely is None and sum(1 for b in c.branches if b.weight) > 1,
+        "branches": [
+            {
+                "answer": _branch_label(kb, c.question, b, lang),
+                "values": list(b.values),
+                "likely": c.likely is not None and c.likely in b.values,
+                "evidence": list(b.evidence),
+                "route": [
+                    {
+                        "dimension": dim,
+                        "name": names.dimension(dim),
+                        "option": option,
+                        "option_name": names.option(dim, option) if option else t("no_advice_yet", lang),
+                    }
+                    for dim, option in b.recommended
+                    if dim in differing
+                ],
+            }
+            for b in c.branches
+        ],
+    }
+
+
+def _branch_label(kb: KnowledgeBase, qid: str, branch, lang: Lang) -> str:
+    if branch.band is None:
+        return f" {t('or', lang)} ".join(shown(kb, qid, v, lang) for v in branch.values)
+    low, high = branch.band
+    fmt = (lambda v: money(v, lang)) if kb.questions[qid].type == "amount" else str
+    if low is None:
+        return f"{t('below', lang)} {fmt(high)}"
+    if high is None:
+        return f"{fmt(low)} {t('or_more', lang)}"
+    return f"{fmt(low)} {t('to', lang)} {fmt(high)}"
 
 
 def _decision(d, names, kb, lang, missing) -> dict:
