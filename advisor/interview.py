@@ -181,7 +181,8 @@ class Interview:
             if text.lower() in NONE and "none" in choices:
                 return ["none"]
             parts = [p for p in text.replace(";", ",").split(",") if p.strip()]
-            return normalise(question, [_choice(p.strip(), choices, labels, {}) for p in parts], choices)
+            synonyms = self.synonyms(question)
+            return normalise(question, [_choice(p.strip(), choices, labels, synonyms) for p in parts], choices)
         if question.type == "yes_no" and text.lower() not in YES | NO:
             raise AnswerError(self.text("yes_no_hint"))
         return normalise(question, text, choices)

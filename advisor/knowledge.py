@@ -128,9 +128,9 @@ class KnowledgeBase:
         return out
 
     def choices(self, question: Question) -> list[str]:
-        if question.options_from == "care_forms":
-            return [c.id for c in self.care_forms.care_forms]
-        return [c.id for c in question.options]
+        """The question's option ids: the care forms first if it takes its options from them, then its own."""
+        forms = [c.id for c in self.care_forms.care_forms] if question.options_from == "care_forms" else []
+        return forms + [c.id for c in question.options]
 
     def threshold(self, threshold_id: str, on: dt.date) -> int:
         for t in self.thresholds.thresholds:

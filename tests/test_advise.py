@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from advisor import render
 from advisor.advise import advise
 from advisor.scenario import check_answers
 
@@ -87,3 +88,41 @@ def test_runs_are_isolated(kb):
     run(kb, care_form="huishoudelijke_hulp", selection="admit_all", terms="set_by_municipality", client_choice="client")
     again = run(kb, care_form="dagbesteding", selection="select")
     assert first.trace.steps == again.trace.steps
+
+
+def test_a_missing_deciding_answer_is_assumed_from_the_evidence_and_said(kb):
+    advice = run(kb, care_form="individuele_begeleiding", terms="set_by_municipality", accession="continuous")
+    assert advice.recommended()["instrument"] == "open_house"
+    [assumption] = advice.assumptions
+    assert (assumption.question, assumption.value) == ("selection", "admit_all")
+    assert [r.rule for r in assumption.reasons] == ["evidence.set_terms_and_open_accession"]
+    assert "selection" not in advice.answers and advice.missing[0].question == "selection"
+    [selection] = [c for c in advice.conditional if c.question == "selection"]
+    routes = {b.values: dict(b.recommended)["instrument"] for b in selection.branches}
+    assert routes == {("select",): "overheidsopdracht", ("admit_all",): "open_house"}
+    assert advice.trace.steps[0].kind == "assumption"
+
+
+def test_evidence_both_ways_assumes_nothing_and_shows_both_routes(kb):
+    advice = run(kb, care_form="huishoudelijke_hulp", motives=["keuzevrijheid", "beheersbaar_aanbod"])
+    assert advice.assumptions == []
+    [selection] = [c for c in advice.conditional if c.question == "selection"]
+    assert selection.likely is None and {b.weight for b in selection.branches} == {1}
+    view = render.view.build(advice, kb, "nl")
+    assert view["conditional"][0]["mixed_evidence"]
+
+
+def test_a_missing_value_is_worked_out_per_band(kb):
+    advice = run(kb, care_form="jeugd_ggz", selection="select", municipalities=7)
+    assert advice.recommended()["regime"] == "regime_sas"
+    [value] = [c for c in advice.conditional if c.question == "contract_value"]
+    text = render.to_string(advice, kb, "text", "nl")
+    assert "Aanname" in text and "onder € 750.000" in text and "€ 750.000 of meer" in text
+    regimes = {b.band: dict(b.recommended)["regime"] for b in value.branches}
+    assert regimes == {(None, 750000): "regime_onderhands", (750000, None): "regime_sas"}
+
+
+def test_without_exploring_the_advice_rests_on_the_answers_alone(kb):
+    advice = advise(kb, {"care_form": "individuele_begeleiding", "terms": "set_by_municipality"}, ON, explore=False)
+    assert advice.assumptions == [] and advice.conditional == []
+    assert advice.recommended()["instrument"] is None

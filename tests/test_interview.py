@@ -18,6 +18,7 @@ ON = dt.date(2026, 6, 1)
 # An Open House for day activities, answered per question.
 SCRIPT = {
     "care_form": "3",
+    "other_care_forms": "geen",
     "contract_value": "1,2 mln",
     "municipalities": "2",
     "label_used": "aanbesteding",
@@ -154,9 +155,9 @@ def test_invalid_input_is_asked_again_with_what_is_allowed(kb, tmp_path):
 
 
 def test_review_lets_the_user_change_an_answer(kb, tmp_path):
-    # at the review, change question 13 (selection) to selecting: new questions follow
+    # at the review, change question 14 (selection) to selecting: new questions follow
     script = {**SCRIPT, "review": ""}
-    reader = Scripted(script, before={"review": ["13"], "selection": ["", "select"]})
+    reader = Scripted(script, before={"review": ["14"], "selection": ["", "select"]})
     iv, console = interview(kb, tmp_path, reader)
     advice = iv.run()
     assert iv.answers["selection"] == "select"

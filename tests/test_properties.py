@@ -76,7 +76,7 @@ def test_output_is_deterministic(answers, on):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 @given(answer_sets(), DATES)
 def test_the_three_engines_agree(answers, on):
-    results = {engine: advise(KB, answers, on, engine=engine) for engine in ("durable", "clips", "python")}
+    results = {engine: advise(KB, answers, on, engine=engine, explore=False) for engine in ("durable", "clips", "python")}
     fired = {engine: sorted(a.trace.rules()) for engine, a in results.items()}
     decided = {engine: a.recommended() for engine, a in results.items()}
     assert fired["clips"] == fired["durable"] == fired["python"]

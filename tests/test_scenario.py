@@ -90,3 +90,15 @@ def test_half_a_million_stays_below_the_social_services_threshold(kb, tmp_path):
 def test_a_synonym_names_the_option_to_use(kb, tmp_path):
     [msg] = problems(kb, tmp_path, "scenario: x\nanswers:\n  care_form: logeeropvang\n")
     assert msg.endswith("'logeeropvang' is a synonym of 'kortdurend_verblijf'")
+
+
+def test_a_multiple_choice_over_care_forms_takes_care_forms_and_its_own_options(kb, tmp_path):
+    path = tmp_path / "scenario.yaml"
+    path.write_text("scenario: x\nanswers:\n  care_form: huishoudelijke_hulp\n  other_care_forms: [jeugd_ggz, sociaal_werk]\n")
+    assert load_scenario(kb, path).answers["other_care_forms"] == ["sociaal_werk", "jeugd_ggz"]  # in the order of the options
+    path.write_text("scenario: x\nanswers:\n  care_form: huishoudelijke_hulp\n  other_care_forms: none\n")
+    assert load_scenario(kb, path).answers["other_care_forms"] == ["none"]
+    [msg] = problems(kb, tmp_path, "scenario: x\nanswers:\n  other_care_forms: [thuiszorg]\n")
+    assert "'thuiszorg' not an option" in msg and "begeleid_wonen_jeugd, none" in msg
+    choices = kb.choices(kb.questions["other_care_forms"])
+    assert choices[-1] == "none" and "clientondersteuning" in choices

@@ -89,7 +89,7 @@ def questions(kb: KnowledgeBase, lang: Lang) -> list[str]:
     lines = [f"## {h('questions', lang)}", ""]
     for q in kb.questions.values():
         lines += [f"### `{q.id}` — {t(q.text, lang)}", "", f"*{q.type}*. {t(q.help, lang)}", ""]
-        if q.options and not q.options_from:
+        if q.options:
             lines += [f"- `{c.id}`: {t(c.label, lang)}" for c in q.options] + [""]
     return lines
 

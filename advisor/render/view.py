@@ -102,9 +102,8 @@ def _option_names(kb: KnowledgeBase, lang: Lang) -> dict[str, str]:
 def labels(kb: KnowledgeBase, qid: str, lang: Lang) -> dict[str, str]:
     """Option id -> its label, for one question."""
     q = kb.questions[qid]
-    if q.options_from == "care_forms":
-        return {c.id: t(c.name, lang) for c in kb.care_forms.care_forms}
-    return {c.id: t(c.label, lang) for c in q.options}
+    forms = {c.id: t(c.name, lang) for c in kb.care_forms.care_forms} if q.options_from == "care_forms" else {}
+    return {**forms, **{c.id: t(c.label, lang) for c in q.options}}
 
 
 def shown(kb: KnowledgeBase, qid: str, value: Any, lang: Lang) -> str:
