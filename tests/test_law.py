@@ -35,6 +35,7 @@ def test_2019_and_2026_differ_exactly_where_the_law_changed(kb):
         "legal.reele_prijs_jeugd",
         "scope.youth_regional_duty",
         "legal.youth_regional_purchasing",
+        "process.mandate",
     }
 
 
