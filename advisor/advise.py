@@ -101,8 +101,8 @@ def advise_scenario(kb: KnowledgeBase, loaded: LoadedScenario, as_of: dt.date | 
     return advise(kb, loaded.answers, on, name=loaded.scenario.scenario, path=loaded.path)
 
 
-MAX_CONDITIONAL = 2  # questions whose answers the advice is worked out for
-MAX_TRIED = 4  # missing questions tried for that
+MAX_CONDITIONAL = 3  # questions whose answers the advice is worked out for
+MAX_TRIED = 6  # missing questions tried for that, per pass
 
 
 def advise(
@@ -126,31 +126,29 @@ def advise(
 
 
 def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advice:
-    current, assumed, reasons, conditional, tried = base, {}, [], [], 0
-    for missing in _deciding_order(kb, base):
-        if len(conditional) == MAX_CONDITIONAL or tried == MAX_TRIED:
-            break
-        if missing.question in current.answers:
+    """First follow the evidence (assuming what it points to), then show the other missing
+    answers that would change the route or decide what is still open, route first."""
+    deciding, evidenced = _deciding_order(kb, base)
+    current, assumed, reasons, conditional = base, {}, [], []
+    for question in [q for q in deciding if q in evidenced][:MAX_TRIED]:
+        branches = _fork(kb, current, question, on, engine)
+        if len(branches) < 2:
             continue
-        tried += 1
-        runs = {
-            _key(v): (v, reason_through(kb, {**current.answers, missing.question: v}, on, engine=engine))
-            for v in candidates(kb, kb.questions[missing.question], on)
-        }
-        branches = _branches(kb, missing.question, current, list(runs.values()), on)
-        if len(branches) < 2 or not (any(b.weight for b in branches) or _decides_open(current, branches)):
-            continue  # the same advice for every answer, or it only refines what is decided without evidence
         best = sorted(branches, key=lambda b: -b.weight)
-        likely = None
-        if best[0].weight > 0 and best[1].weight < best[0].weight:
-            likely = best[0]
-        conditional.append(Conditional(missing.question, tuple(branches), likely and likely.values[0]))
+        likely = best[0] if best[0].weight > best[1].weight else None
+        conditional.append(Conditional(question, tuple(branches), likely and likely.values[0]))
         if likely is not None:
-            assumed[missing.question] = likely.values[0]
+            assumed[question] = likely.values[0]
             reasons.append(tuple(reason(kb, r, on) for r in likely.evidence))
-            current = reason_through(
-                kb, {**current.answers, missing.question: likely.values[0]}, on, base.scenario, base.path, engine, assumed
-            )
+            answers = {**current.answers, question: likely.values[0]}
+            current = reason_through(kb, answers, on, base.scenario, base.path, engine, assumed)
+    others = []
+    for question in [q for q in deciding if q not in evidenced and q not in current.answers][:MAX_TRIED]:
+        branches = _fork(kb, current, question, on, engine)
+        if len(branches) > 1 and _decides_open(current, branches):
+            others.append(Conditional(question, tuple(branches), None))
+    others.sort(key=lambda c: not set(c.differing()) & set(ROUTE))  # stable: route changes first
+    conditional += others[: max(MAX_CONDITIONAL - len(conditional), 0)]
     if assumed:
         current.answers = dict(base.answers)
         current.assumptions = [Assumption(q, v, why) for (q, v), why in zip(assumed.items(), reasons)]
@@ -160,10 +158,23 @@ def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advic
     return current
 
 
+def _fork(kb: KnowledgeBase, advice: Advice, question: str, on: dt.date, engine: str) -> list[Branch]:
+    """The advice per answer of `question`, answers with the same advice merged."""
+    runs = [
+        (v, reason_through(kb, {**advice.answers, question: v}, on, engine=engine))
+        for v in candidates(kb, kb.questions[question], on)
+    ]
+    return _branches(kb, question, advice, runs, on)
+
+
+ROUTE = ("instrument", "regime")  # a missing answer that changes these is always worked out
+
+
 def _decides_open(advice: Advice, branches: list[Branch]) -> bool:
-    """Does some answer decide a dimension that is open now?"""
+    """Does some answer decide a dimension that is open now, or change the route itself?"""
     open_ = {d.dimension for d in advice.decisions if d.recommended is None}
-    return any(option is not None and dim in open_ for b in branches for dim, option in b.recommended)
+    routes = {tuple(o for d, o in b.recommended if d in ROUTE) for b in branches}
+    return len(routes) > 1 or any(option is not None and dim in open_ for b in branches for dim, option in b.recommended)
 
 
 def reading_rules(kb: KnowledgeBase, question: Question) -> list[LoadedRule]:
@@ -191,17 +202,15 @@ def candidates(kb: KnowledgeBase, question: Question, on: dt.date) -> list[Any]:
     return sorted({max(b - 1, 0) for b in bounds} | set(bounds))
 
 
-def _deciding_order(kb: KnowledgeBase, base: Advice) -> list[Missing]:
-    """Missing questions that change a recommendation: those the evidence speaks to first,
-    then the one that changes the most upstream dimension."""
+def _deciding_order(kb: KnowledgeBase, base: Advice) -> tuple[list[str], set[str]]:
+    """Missing questions that change a recommendation, the most upstream dimension first,
+    and those of them that the evidence speaks to."""
     order = [d for dims in STAGES.values() for d in dims]
     questions = list(kb.questions)
     evidenced = {q for r in _presumers(kb, base) for name in kb.rule[r].rule.then.presume for q in _asked_for(kb, name)}
     deciding = [m for m in base.missing if any(d in order for d in m.affects) and kb.questions[m.question].type != "multi"]
-    return sorted(
-        deciding,
-        key=lambda m: (m.question not in evidenced, min(order.index(d) for d in m.affects if d in order), questions.index(m.question)),
-    )
+    deciding.sort(key=lambda m: (min(order.index(d) for d in m.affects if d in order), questions.index(m.question)))
+    return [m.question for m in deciding], evidenced
 
 
 def _asked_for(kb: KnowledgeBase, name: str) -> set[str]:
@@ -209,10 +218,6 @@ def _asked_for(kb: KnowledgeBase, name: str) -> set[str]:
     if name in kb.questions:
         return {name}
     return {q for r in kb.rules if name in r.rule.then.derive for q in r.reads() if q in kb.questions}
-
-
-def _key(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def _branches(kb: KnowledgeBase, question: str, base: Advice, runs: list, on: dt.date) -> list[Branch]:

@@ -159,4 +159,4 @@ def test_amounts_are_shown_back_as_amounts(tmp_path):
     assert "€ 500.000" in result.output
     csv_out = runner.invoke(app, ["batch", str(tmp_path / "rows.csv"), "--format", "csv", "--as-of", "2026-06-01"])
     [row] = csv.DictReader(io.StringIO(csv_out.stdout))
-    assert row["contract_value"] == "500000" and row["procedure"] != "sas_procedure"
+    assert row["contract_value"] == "500000" and row["regime"] == "regime_onderhands"

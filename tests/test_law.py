@@ -28,12 +28,14 @@ def test_2019_and_2026_differ_exactly_where_the_law_changed(kb):
         care_form="jeugd_residentieel", contract_value=3_000_000, selection="select", motives=["samenwerking_aanbieders"]
     )
     gone, new = changed_rules(kb, answers, dt.date(2019, 6, 1), dt.date(2026, 6, 1))
-    assert gone == {"legal.emvi_duty_until_2022"}
+    assert gone == {"legal.emvi_duty_until_2022", "legal.reele_prijs_jeugd_2015"}
     assert new == {
         "legal.no_emvi_duty_since_2022",
         "procedure.dialogue_without_written_offers",
         "legal.reele_prijs_jeugd",
+        "scope.youth_regional_duty",
         "legal.youth_regional_purchasing",
+        "process.mandate",
     }
 
 

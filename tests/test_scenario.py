@@ -83,8 +83,8 @@ def test_half_a_million_stays_below_the_social_services_threshold(kb, tmp_path):
     result = CliRunner().invoke(app, ["advise", str(path), "--format", "json"])
     view = json.loads(result.output)
     assert [a["shown"] for a in view["answers"] if a["question"] == "contract_value"] == ["€ 500.000"]
-    procedure = next(d for d in view["decisions"] if d["dimension"] == "procedure")
-    assert procedure["recommended"] != "sas_procedure"
+    regime = next(d for d in view["decisions"] if d["dimension"] == "regime")
+    assert regime["recommended"] == "regime_onderhands"
 
 
 def test_a_synonym_names_the_option_to_use(kb, tmp_path):
