@@ -40,10 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGES: dict[str, tuple[str, ...]] = {
     "context": (),
     "instrument": ("instrument", "kraljic_segment"),
-    "regime": ("regime",),
-    "procedure": ("procedure", "provider_count"),
+    "regime": ("regime", "cooperation"),
+    "procedure": ("procedure", "provider_count", "lots"),
     "arrangement": ("funding_form",),
-    "contract": ("contract_form", "contract_duration"),
+    "contract": ("contract_form", "contract_duration", "renewal"),
     "checks": (),
 }
 

@@ -19,7 +19,7 @@ from advisor.models import Strict, validate
 from advisor.scenario import check_answers, scenario_files
 from advisor.yamlfile import read_yaml
 
-DIMENSIONS = ("instrument", "regime", "procedure", "funding_form", "contract_form", "provider_count")
+DIMENSIONS = ("instrument", "regime", "procedure", "funding_form", "contract_form", "provider_count", "cooperation", "lots", "renewal")
 KINDS = ("knowledge_gap", "against_good_practice", "sources_open", "law_overtaken")
 
 

@@ -41,6 +41,10 @@ SCRIPT = {
     "service_specifiable": "fully",
     "urgent_continuity": "nee",
     "policy_procedure": "meervoudig",
+    "current_arrangement": "none",
+    "extension_option": "nee",
+    "change_scope": "minor",
+    "other_care_forms": "geen",
     "months_to_start": "30",
     "review": "",
     "report": "",
@@ -157,7 +161,7 @@ def test_invalid_input_is_asked_again_with_what_is_allowed(kb, tmp_path):
 def test_review_lets_the_user_change_an_answer(kb, tmp_path):
     # at the review, change question 14 (selection) to selecting: new questions follow
     script = {**SCRIPT, "review": ""}
-    reader = Scripted(script, before={"review": ["14"], "selection": ["", "select"]})
+    reader = Scripted(script, before={"review": ["15"], "selection": ["", "select"]})
     iv, console = interview(kb, tmp_path, reader)
     advice = iv.run()
     assert iv.answers["selection"] == "select"

@@ -34,6 +34,7 @@ def test_2019_and_2026_differ_exactly_where_the_law_changed(kb):
         "procedure.dialogue_without_written_offers",
         "legal.reele_prijs_jeugd",
         "scope.youth_regional_duty",
+        "cooperation.regional_duty",
         "legal.youth_regional_purchasing",
         "process.mandate",
     }

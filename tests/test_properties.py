@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from advisor import render
 from advisor.advise import advise
+from advisor.knowledge import STAGES
 from advisor.answers import UNKNOWN
 from tests.conftest import knowledge
 
@@ -53,9 +54,7 @@ def test_every_scenario_gets_an_explained_answer_per_dimension(answers, on):
         assert {d.dimension for d in advice.decisions} <= {"regime"}  # only the regime of an ordinary service
         assert any(w.reason.rule == "scope.out_of_scope" for w in advice.warnings)
         return
-    assert [d.dimension for d in advice.decisions] == [
-        "instrument", "kraljic_segment", "regime", "procedure", "provider_count", "funding_form", "contract_form", "contract_duration"
-    ]
+    assert [d.dimension for d in advice.decisions] == [d for dims in STAGES.values() for d in dims]
     for decision in advice.decisions:
         if decision.recommended is None:
             # an explicit "cannot advise": no option has support left
