@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import glob
 import io
-import json
 import multiprocessing
 import re
 from collections import Counter
@@ -20,10 +19,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from advisor import render
-from advisor.advise import Advice, advise, advise_scenario
+from advisor import clock
+from advisor.advise import Advice, advise, advise_scenario, dated
 from advisor.errors import InputError, Problem
 from advisor.files import write_atomic
 from advisor.knowledge import KnowledgeBase, load_knowledge
+from advisor.safe import cell, json_text
 from advisor.scenario import check_answers, load_scenario, scenario_files
 
 SUMMARY_DIMENSIONS = (
@@ -175,7 +176,7 @@ def _advise(kb: KnowledgeBase, job: Job, as_of: dt.date | None) -> Advice:
         problems += [Problem(job.path, p.message, p.key.removeprefix("answers."), job.line) for p in err.problems]
     if problems:
         raise InputError(problems)
-    return advise(kb, typed, on or dt.date.today(), name=job.row.get("scenario") or job.name, path=job.source)
+    return dated(advise(kb, typed, on or clock.today(), name=job.row.get("scenario") or job.name, path=job.source), on)
 
 
 def summarise(advice: Advice) -> dict[str, Any]:
@@ -268,16 +269,16 @@ def csv_text(results: list[Result]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows(results):
-        writer.writerow({**row, "close_calls": ";".join(row.get("close_calls", []))})
+        writer.writerow({k: cell(v) for k, v in {**row, "close_calls": ";".join(row.get("close_calls", []))}.items()})
     return buffer.getvalue()
 
 
 def jsonl_text(results: list[Result]) -> str:
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows(results))
+    return "".join(json_text(row) + "\n" for row in rows(results))
 
 
 def write_summary(folder: Path, results: list[Result]) -> None:
     """summary.csv and summary.json, each written atomically."""
     write_atomic(folder / "summary.csv", csv_text(results))
     summary = {"overview": overview(results), "scenarios": rows(results)}
-    write_atomic(folder / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(folder / "summary.json", json_text(summary, indent=2) + "\n")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from rich.console import Console
-from rich.markup import escape
+from advisor.safe import markup as escape
 
 from advisor import render
 from advisor.advise import Advice, advise_file
