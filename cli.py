@@ -170,7 +170,7 @@ def batch(
 
     with handled(lang.value):
         kb = load_knowledge(knowledge)  # a broken knowledge base stops the run before any scenario
-        found, problems = batches.collect(inputs)
+        found, problems = batches.collect(inputs, output)
         for problem in problems:
             error(problem)
         if problems and fail_fast:
@@ -221,7 +221,7 @@ def ask(
     knowledge: KnowledgeOption = None,
 ) -> None:
     """Answer questions one at a time and get the advice; every answer is saved at once."""
-    from advisor.interview import Interview
+    from advisor.interview import Interview, session
     from advisor.knowledge import load_knowledge
     from advisor.scenario import load_scenario
 
@@ -235,8 +235,9 @@ def ask(
         path = resume or save or _new_file(lang.value)
         title = title or ("Vragenlijst " if lang == Lang.nl else "Questionnaire ") + clock.today().isoformat()
         interview = Interview(kb, out, _read, path, title, lang.value, stored_date or clock.today(), start, stored_date)
-        if interview.run() is None:
-            raise typer.Exit(0)
+        with session(path, new=resume is None):
+            if interview.run() is None:
+                raise typer.Exit(0)
 
 
 def _read(prompt: str) -> str | None:

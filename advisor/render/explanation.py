@@ -8,7 +8,6 @@ import io
 from typing import Any
 
 from rich.console import Console
-from advisor.safe import json_text, markdown as md, markup as escape
 from rich.tree import Tree
 
 from advisor.advise import Advice
@@ -18,6 +17,7 @@ from advisor.i18n import Lang, t
 from advisor.kb.docs import condition, conclusions, value
 from advisor.knowledge import STAGES, KnowledgeBase
 from advisor.render.view import source
+from advisor.safe import json_text, markdown as md, markup as escape
 from advisor.whatif import Comparison
 
 WORDS = {

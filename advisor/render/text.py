@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
-from advisor.safe import markup as escape
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 
 from advisor.i18n import t, today
+from advisor.safe import markup as escape
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
