@@ -168,3 +168,13 @@ def test_utf16_without_a_byte_order_mark_is_named_not_called_binary(tmp_path):
     assert "1 advised" in invoke("batch", rows, "--lang", "en").output
     with pytest.raises(InputError, match="is not UTF-16 text"):
         decode(b"\xff\xfe\x00\xd8", "x", "YAML")
+
+
+def test_a_folder_that_refuses_writing_is_a_clear_error(tmp_path, monkeypatch):
+    """The read-only folder as any user but root meets it."""
+    def refused(**kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(advisor.files.tempfile, "mkstemp", refused)
+    result = invoke("advise", EXAMPLE, "--output", tmp_path / "a.md", "--lang", "en")
+    assert result.exit_code == 2 and f"{tmp_path / 'a.md'}: cannot write: Permission denied" in result.output
