@@ -57,6 +57,15 @@ class UserError(AdvisorError):
 
         return message(self.key, lang, **self.values)
 
+    def __reduce__(self):  # rebuilt from key and values when it comes back from a worker process
+        return _user_error, (type(self), self.key, self.values)
+
+
+def _user_error(cls: type, key: str, values: dict) -> UserError:
+    error = Exception.__new__(cls)
+    UserError.__init__(error, key, **values)
+    return error
+
 
 class OutputError(UserError):
     """A file cannot be written: a read-only folder, a full disk, a path that is a file."""

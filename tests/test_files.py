@@ -178,3 +178,15 @@ def test_a_folder_that_refuses_writing_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr(advisor.files.tempfile, "mkstemp", refused)
     result = invoke("advise", EXAMPLE, "--output", tmp_path / "a.md", "--lang", "en")
     assert result.exit_code == 2 and f"{tmp_path / 'a.md'}: cannot write: Permission denied" in result.output
+
+
+def test_a_write_error_in_a_worker_process_reaches_the_user(tmp_path, monkeypatch):
+    import pickle
+
+    error = pickle.loads(pickle.dumps(OutputError(tmp_path / "a.md", "No space left on device")))
+    assert isinstance(error, OutputError) and error.text("nl") == f"{tmp_path / 'a.md'}: kan niet schrijven: No space left on device"
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "mlw_crisis.json").mkdir()  # a folder where a worker writes a report
+    result = invoke("batch", EXAMPLE, ROOT / "examples" / "scenarios" / "mlw_ambulant.yaml", "--output", tmp_path / "out",
+                    "--jobs", "2", "--lang", "en")
+    assert result.exit_code == 2 and "mlw_crisis.json: cannot write" in result.output and "internal error" not in result.output
