@@ -10,7 +10,7 @@ import os
 import signal
 import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterator
 
 _PARENT: int | None = None
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
