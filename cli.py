@@ -14,8 +14,11 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from advisor.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERNAL, AdvisorError, InputError
+from advisor import clock
+from advisor.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERNAL, AdvisorError, InputError, UserError
 from advisor.files import write_atomic
+from advisor.i18n import message
+from advisor.safe import json_text, markup
 
 app = typer.Typer(
     name="advisor",
@@ -24,8 +27,17 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+
+def _console(**options) -> Console:
+    console = Console(highlight=False, **options)
+    if console.width < 20:  # COLUMNS=0 (or a tiny terminal): rich would print nothing at all
+        console.width = 80
+    return console
+
+
+out = _console()
+err = _console(stderr=True)
 
 
 class Format(str, Enum):
@@ -50,28 +62,56 @@ KnowledgeOption = Annotated[
 ]
 
 
+def error(text: object) -> None:
+    """One error line on standard error; the text is shown as written, never as markup."""
+    err.print(f"[red]error:[/red] {markup(text)}", highlight=False, soft_wrap=True)
+
+
 @contextmanager
-def handled():
+def handled(lang: str = "nl"):
     """The one place errors become messages and exit codes; no tracebacks for users."""
     try:
         yield
     except typer.Exit:
         raise
-    except InputError as error:
-        for problem in error.problems:
-            err.print(f"[red]error:[/red] {problem}", markup=True, highlight=False, soft_wrap=True)
-        raise typer.Exit(error.exit_code) from None
-    except AdvisorError as error:
-        err.print(f"[red]error:[/red] {error}", soft_wrap=True)
-        raise typer.Exit(error.exit_code) from None
+    except InputError as problem:
+        for each in problem.problems:
+            error(each)
+        raise typer.Exit(problem.exit_code) from None
+    except UserError as problem:
+        error(problem.text(lang))
+        raise typer.Exit(problem.exit_code) from None
+    except AdvisorError as problem:
+        error(problem)
+        raise typer.Exit(problem.exit_code) from None
     except KeyboardInterrupt:
-        err.print("interrupted")
+        err.print(message("interrupted", lang))
         raise typer.Exit(130) from None
-    except Exception as error:  # noqa: BLE001 - a bug: say so briefly, keep the traceback on request
+    except UnicodeEncodeError as problem:  # PYTHONIOENCODING=latin-1 and a euro sign
+        _drop_output()
+        error(message("encoding", lang, encoding=problem.encoding, char=repr(problem.object[problem.start:problem.end])))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except OSError as problem:  # standard output on a full disk, or closed
+        _drop_output()
+        error(f"{problem.filename or message('stdout', lang)}: {problem.strerror or problem}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except Exception as problem:  # noqa: BLE001 - a bug: say so briefly, keep the traceback on request
         if os.environ.get("ADVISOR_DEBUG"):
             raise
-        err.print(f"[red]internal error:[/red] {type(error).__name__}: {error} (set ADVISOR_DEBUG=1 for a traceback)")
+        err.print(f"[red]internal error:[/red] {markup(type(problem).__name__)}: {markup(problem)} (set ADVISOR_DEBUG=1 for a traceback)")
         raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _drop_output() -> None:
+    """After standard output failed, send what is still buffered nowhere, so that Python's
+    own flush at exit does not fail a second time with a traceback."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError, UnicodeEncodeError):
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -80,7 +120,7 @@ def _date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        err.print(f"[red]error:[/red] --as-of: '{value}' is not a date; write YYYY-MM-DD")
+        error(f"--as-of: '{value}' is not a date; write YYYY-MM-DD")
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
@@ -98,7 +138,7 @@ def advise(
     from advisor.advise import advise_file
     from advisor.knowledge import load_knowledge
 
-    with handled():
+    with handled(lang.value):
         kb = load_knowledge(knowledge)
         advice = advise_file(kb, file, _date(as_of))
         if output:
@@ -128,11 +168,11 @@ def batch(
     from advisor import batch as batches
     from advisor.knowledge import load_knowledge
 
-    with handled():
+    with handled(lang.value):
         kb = load_knowledge(knowledge)  # a broken knowledge base stops the run before any scenario
-        found, problems = batches.collect(inputs)
+        found, problems = batches.collect(inputs, output)
         for problem in problems:
-            err.print(f"[red]error:[/red] {problem}", soft_wrap=True)
+            error(problem)
         if problems and fail_fast:
             raise typer.Exit(EXIT_FAILED)
         with _progress(len(found)) as advance:
@@ -144,7 +184,7 @@ def batch(
             batches.write_summary(output, results)
         for r in results:
             for problem in r.problems:
-                err.print(f"[red]error:[/red] {problem}", soft_wrap=True)
+                error(problem)
         if format == BatchFormat.csv:
             out.out(batches.csv_text(results), end="", highlight=False)
         elif format == BatchFormat.jsonl:
@@ -181,11 +221,11 @@ def ask(
     knowledge: KnowledgeOption = None,
 ) -> None:
     """Answer questions one at a time and get the advice; every answer is saved at once."""
-    from advisor.interview import Interview
+    from advisor.interview import Interview, session
     from advisor.knowledge import load_knowledge
     from advisor.scenario import load_scenario
 
-    with handled():
+    with handled(lang.value):
         kb = load_knowledge(knowledge)
         start, title, stored_date = {}, name, _date(as_of)
         if resume or answers:
@@ -193,10 +233,11 @@ def ask(
             start, title = loaded.answers, name or loaded.scenario.scenario
             stored_date = stored_date or loaded.scenario.as_of
         path = resume or save or _new_file(lang.value)
-        title = title or ("Vragenlijst " if lang == Lang.nl else "Questionnaire ") + dt.date.today().isoformat()
-        interview = Interview(kb, out, _read, path, title, lang.value, stored_date or dt.date.today(), start, stored_date)
-        if interview.run() is None:
-            raise typer.Exit(0)
+        title = title or ("Vragenlijst " if lang == Lang.nl else "Questionnaire ") + clock.today().isoformat()
+        interview = Interview(kb, out, _read, path, title, lang.value, stored_date or clock.today(), start, stored_date)
+        with session(path, new=resume is None):
+            if interview.run() is None:
+                raise typer.Exit(0)
 
 
 def _read(prompt: str) -> str | None:
@@ -208,7 +249,7 @@ def _read(prompt: str) -> str | None:
 
 
 def _new_file(lang: str) -> Path:
-    stem = f"{'antwoorden' if lang == 'nl' else 'answers'}-{dt.date.today().isoformat()}"
+    stem = f"{'antwoorden' if lang == 'nl' else 'answers'}-{clock.today().isoformat()}"
     path, n = Path(f"{stem}.yaml"), 1
     while path.exists():
         n += 1
@@ -240,7 +281,7 @@ def explain(
     from advisor.knowledge import load_knowledge
     from advisor.render import explanation as ex
 
-    with handled():
+    with handled(lang.value):
         kb = load_knowledge(knowledge)
         advice = advise_file(kb, file, _date(as_of))
         view = ex.trace_view(kb, advice, lang.value, eligible=step)
@@ -262,7 +303,7 @@ def _explain_text(view: dict, lang: str, step: bool) -> None:
     if not step:
         ex.trace_text(view, out)
     else:
-        out.print(f"[bold]{ex.w('trace', lang)}: {view['scenario']}[/bold] [dim](Enter)[/dim]")
+        out.print(f"[bold]{ex.w('trace', lang)}: {markup(view['scenario'])}[/bold] [dim](Enter)[/dim]")
         for stage in view["stages"]:
             out.rule(f"{ex.w('stage', lang)}: {stage['stage']}", align="left")
             for item in stage["steps"]:
@@ -290,7 +331,7 @@ def whatif(
     from advisor.render import explanation as ex
     from advisor.whatif import compare, parse_settings
 
-    with handled():
+    with handled(lang.value):
         kb = load_knowledge(knowledge)
         before = advise_file(kb, file, _date(as_of))
         view = ex.whatif_view(kb, compare(kb, before, parse_settings(kb, set_)), lang.value)
@@ -336,10 +377,10 @@ def validate(
                 out.print(f"  {dim}: {agree}/{n}" + (f" ({100 * agree / n:.0f}%)" if n else ""))
             for r in results:
                 for problem in r.problems:
-                    err.print(f"[red]error:[/red] {problem}", soft_wrap=True)
+                    error(problem)
                 for o in r.outcomes:
                     if not o.agrees and r.in_scope:
-                        out.print(f"  [yellow]differs[/yellow] {Path(r.path).name} {o.dimension}: decided {o.expected}, "
+                        out.print(f"  [yellow]differs[/yellow] {markup(Path(r.path).name)} {o.dimension}: decided {o.expected}, "
                                   f"advised {o.got or '—'} ({', '.join(o.deciding) or 'no rule'})", soft_wrap=True)
         if any(r.problems for r in results):
             raise typer.Exit(EXIT_FAILED)
@@ -371,7 +412,7 @@ def kb_check(
         findings = check(knowledge, seeds)
         for finding in findings:
             style = "red" if finding.severity == "error" else "yellow"
-            out.print(f"[{style}]{finding.severity}[/{style}] {finding.problem}", soft_wrap=True)
+            out.print(f"[{style}]{finding.severity}[/{style}] {markup(finding.problem)}", soft_wrap=True)
         errors = sum(f.severity == "error" for f in findings)
         out.print(f"{errors} errors, {len(findings) - errors} warnings")
         if errors:
@@ -398,9 +439,9 @@ def kb_test(
                     passed += 1
                     continue
                 failed += 1
-                out.print(f"[red]FAIL[/red] {outcome.file}:{outcome.line} {outcome.name}", soft_wrap=True)
+                out.print(f"[red]FAIL[/red] {markup(outcome.file)}:{outcome.line} {markup(outcome.name)}", soft_wrap=True)
                 for line in outcome.failures:
-                    out.print(f"     {line}", soft_wrap=True, markup=False)
+                    out.print(f"     {markup(line)}", soft_wrap=True)
         out.print(f"{passed} passed, {failed} failed")
         if failed:
             raise typer.Exit(EXIT_FAILED)
@@ -422,15 +463,15 @@ def kb_coverage(
         kb = load_knowledge(knowledge)
         result = coverage(kb, scenario_files(paths), _date(as_of))
         for problem in result.problems:
-            err.print(f"[red]error:[/red] {problem}", soft_wrap=True)
+            error(problem)
         by_file = result.by_file(kb)
         if format == Format.json:
             data = {"scenarios": result.scenarios, "files": {f: dict(rules) for f, rules in by_file.items()}}
-            out.out(json.dumps(data, ensure_ascii=False, indent=2), highlight=False)
+            out.out(json_text(data, indent=2), highlight=False)
         else:
             for file, rules in by_file.items():
                 fired = sum(1 for _, n in rules if n)
-                out.print(f"[bold]{file}[/bold]: {fired}/{len(rules)} rules fired", soft_wrap=True)
+                out.print(f"[bold]{markup(file)}[/bold]: {fired}/{len(rules)} rules fired", soft_wrap=True)
                 for rule_id, n in rules:
                     if not n:
                         out.print(f"  never fired: {rule_id}")
@@ -451,7 +492,7 @@ def kb_docs(
     from advisor.kb.docs import reference
     from advisor.knowledge import load_knowledge
 
-    with handled():
+    with handled(lang.value):
         text = reference(load_knowledge(knowledge), lang.value)
         if output:
             write_atomic(output, text)

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from advisor import conditions
+from advisor import clock, conditions
 from advisor.answers import UNKNOWN, index as index_facts, to_facts
 from advisor.decision import DimensionDecision, Reason, decide, reason
 from advisor.knowledge import STAGES, KnowledgeBase, LoadedRule
@@ -72,6 +72,7 @@ class Advice:
     reviewed: dt.date
     answers: dict[str, Any]
     status: str = "advised"
+    clock: str | None = None  # the time zone of today's date, when no date was given
     decisions: list[DimensionDecision] = field(default_factory=list)
     warnings: list[Flag] = field(default_factory=list)
     advice: list[Reason] = field(default_factory=list)
@@ -97,8 +98,15 @@ def advise_file(kb: KnowledgeBase, path: str | Path, as_of: dt.date | None = Non
 
 
 def advise_scenario(kb: KnowledgeBase, loaded: LoadedScenario, as_of: dt.date | None = None) -> Advice:
-    on = as_of or loaded.scenario.as_of or dt.date.today()
-    return advise(kb, loaded.answers, on, name=loaded.scenario.scenario, path=loaded.path)
+    on = as_of or loaded.scenario.as_of
+    return dated(advise(kb, loaded.answers, on or clock.today(), name=loaded.scenario.scenario, path=loaded.path), on)
+
+
+def dated(advice: Advice, given: dt.date | None) -> Advice:
+    """Note the clock on advice for today's date, so the output can say which today it is."""
+    if given is None:
+        advice.clock = clock.ZONE
+    return advice
 
 
 MAX_CONDITIONAL = 3  # questions whose answers the advice is worked out for

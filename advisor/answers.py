@@ -97,13 +97,19 @@ def normalise(question: Question, value: Any, choices: list[str]) -> Any:
         raise AnswerError(f"expected a number, found {value!r}")
     if isinstance(value, str):
         value = parse_amount(value)
-    if not isinstance(value, (int, float)) or value < 0:
-        raise AnswerError(f"expected a number of 0 or more, found {value!r}")
+    if not isinstance(value, (int, float)) or not 0 <= value <= MAX_AMOUNT:  # also refuses nan and inf
+        raise AnswerError(f"expected a number of 0 or more, at most {MAX_AMOUNT:,.0f}; found {_short(value)}")
     if kind == "number":
         if value != int(value):
             raise AnswerError(f"expected a whole number, found {value!r}")
         return int(value)
     return int(value) if value == int(value) else value
+
+
+def _short(value: Any) -> str:
+    """A value as written, cut short: a 400-digit number is not repeated in full."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-8:]} ({len(text)} characters)"
 
 
 def index(facts: list[tuple[str, Any]]) -> dict[str, list]:

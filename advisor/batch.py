@@ -7,23 +7,26 @@ the output does not depend on the number of processes.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import glob
+import hashlib
 import io
-import json
-import multiprocessing
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from advisor import render
-from advisor.advise import Advice, advise, advise_scenario
-from advisor.errors import InputError, Problem
-from advisor.files import write_atomic
+from advisor import clock, render, workers
+
+from advisor.advise import Advice, advise, advise_scenario, dated
+from advisor.errors import InputError, OutputError, Problem
+from advisor.files import decode, write_atomic
 from advisor.knowledge import KnowledgeBase, load_knowledge
+from advisor.safe import cell, json_text
 from advisor.scenario import check_answers, load_scenario, scenario_files
 
 SUMMARY_DIMENSIONS = (
@@ -47,7 +50,7 @@ class Job:
 
     index: int
     source: str  # file, or file:row
-    name: str  # file stem, or csv stem + scenario id: the base name of its report files
+    name: str  # the base name of its report files, unique in the run (see _names)
     path: str | None = None
     row: dict[str, str] | None = None
     line: int | None = None
@@ -65,66 +68,144 @@ class Result:
         return bool(self.problems)
 
 
-def collect(inputs: list[str]) -> tuple[list[Job], list[Problem]]:
-    """Expand files, folders (recursively) and globs; read CSV rows. Unreadable inputs are problems."""
-    jobs: list[Job] = []
+def collect(inputs: list[str], output: Path | None = None) -> tuple[list[Job], list[Problem]]:
+    """Expand files, folders (recursively) and globs; read CSV rows. Unreadable inputs are problems.
+
+    Inside folders, files that are not regular files (a FIFO, a socket) are skipped with a
+    message, and so are the `output` folder and the summary.csv files the advisor wrote."""
     problems: list[Problem] = []
-    paths: list[Path] = []
+    found: list[tuple[Path, str]] = []  # each file, and its path relative to the input it came from
     for given in inputs:
         matches = sorted(glob.glob(given, recursive=True)) if glob.has_magic(given) else [given]
         if not matches:
             problems.append(Problem(given, "matches no file"))
-        for match in matches:
-            p = Path(match)
-            paths += scenario_files([p]) + (sorted(p.rglob("*.csv")) if p.is_dir() else [])
-    names: Counter = Counter()
-    for path in dict.fromkeys(paths):
-        if path.suffix.lower() == ".csv":
-            rows, bad = _csv_rows(path)
-            problems += bad
-            for line, row in rows:
-                name = _unique(names, f"{path.stem}-{_slug(row.get('scenario') or str(line))}")
-                jobs.append(Job(len(jobs), f"{path}:{line}", name, row=row, line=line, path=str(path)))
-        else:
-            jobs.append(Job(len(jobs), str(path), _unique(names, _slug(path.stem)), path=str(path)))
-    return jobs, problems
+        for match in map(Path, matches):
+            if not match.is_dir():
+                found.append((match, str(match.with_suffix(""))))
+                continue
+            for path in _folder_files(match, output):
+                if path.is_file():
+                    found.append((path, str(path.relative_to(match).with_suffix(""))))
+                else:
+                    problems.append(Problem(str(path), "is not a regular file (a FIFO, socket or device); skipped"))
+    items: list[tuple[str, str, dict]] = []  # short name, long name, the job's fields
+    first: dict[Path, str] = {}
+    for path, relative in found:
+        first.setdefault(path, relative)
+    for path, relative in first.items():
+        if path.suffix.lower() != ".csv":
+            items.append((_slug(path.stem), _slug(relative), {"source": str(path), "path": str(path)}))
+            continue
+        rows, bad = _csv_rows(path)
+        problems += bad
+        for line, row in rows:
+            row_id = _slug(row.get("scenario") or str(line))
+            fields = {"source": f"{path}:{line}", "path": str(path), "row": row, "line": line}
+            items.append((f"{_slug(path.stem)}-{row_id}", f"{_slug(relative)}-{row_id}", fields))
+    names = _names([(short, long, fields["source"]) for short, long, fields in items])
+    return [Job(i, name=name, **fields) for i, (name, (_, _, fields)) in enumerate(zip(names, items))], problems
+
+
+def _folder_files(folder: Path, output: Path | None) -> list[Path]:
+    """The scenario and CSV files under `folder`, without the output folder and the advisor's own summaries."""
+    paths = scenario_files([folder]) + sorted(folder.rglob("*.csv"))
+    if output is not None and output.resolve() != folder.resolve():
+        skip = output.resolve()
+        paths = [p for p in paths if skip not in p.resolve().parents]
+    return [p for p in paths if not _written_by_advisor(p)]
+
+
+def _written_by_advisor(path: Path) -> bool:
+    """A summary.csv of an earlier run: its header is the summary's."""
+    if path.name != "summary.csv" or not path.is_file():
+        return False
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return handle.readline().strip() == ",".join(CSV_COLUMNS)
+    except OSError:
+        return False
 
 
 def _csv_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+    """The rows of a CSV file (line, column -> cell), and a problem, with its line, for each
+    row that cannot be read as written: nothing is dropped or split silently."""
+    name = str(path)
     try:
         if path.stat().st_size > MAX_CSV_BYTES:
-            return [], [Problem(str(path), f"file is larger than {MAX_CSV_BYTES:,} bytes")]
-        raw = path.read_bytes()
-        if b"\x00" in raw:
-            return [], [Problem(str(path), "is a binary file, not CSV text")]
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        return [], [Problem(str(path), f"is not UTF-8 text (byte {err.start})")]
+            return [], [Problem(name, f"file is larger than {MAX_CSV_BYTES:,} bytes")]
+        text = decode(path.read_bytes(), name, "CSV")
+    except InputError as err:
+        return [], err.problems
     except OSError as err:
-        return [], [Problem(str(path), f"cannot be read: {err.strerror or err}")]
-    dialect = csv.excel
+        return [], [Problem(name, f"cannot be read: {err.strerror or err}")]
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)  # the header says which separator; quotes stay "" as in Excel
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        pass
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    if not reader.fieldnames or "scenario" not in [f.strip() for f in reader.fieldnames]:
-        return [], [Problem(str(path), "needs a header row with a 'scenario' column and a column per question id", line=1)]
-    rows = []
-    for row in reader:
-        cleaned = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
-        if any(cleaned.values()):
-            rows.append((reader.line_num, cleaned))
-    return rows, []
+        header = [h.strip() for h in next(reader, [])]
+    except csv.Error as err:
+        return [], [Problem(name, _csv_error(err), line=1)]
+    twice = sorted(h for h, n in Counter(header).items() if h and n > 1)
+    if "scenario" not in header:
+        return [], [Problem(name, "needs a header row with a 'scenario' column and a column per question id", line=1)]
+    if twice:
+        return [], [Problem(name, f"column '{h}' appears more than once in the header", line=1) for h in twice]
+    rows, problems = [], []
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            problems.append(Problem(name, _csv_error(err), line=line))
+            break
+        lost = [c for h, c in itertools.zip_longest(header, cells) if not h and c and c.strip()]
+        if lost:
+            problems.append(Problem(name, f"row has {len(cells)} cells and the header {len(header)}: "
+                                    f"'{_cut(lost[0])}' has no column; row skipped", line=line))
+            continue
+        row = {h: (c or "").strip() for h, c in zip(header, cells) if h}
+        if any(row.values()):
+            rows.append((line, row))
+    return rows, problems
+
+
+def _csv_error(err: csv.Error) -> str:
+    text = str(err)
+    if "end of data" in text:
+        return "a quote opened in this row is never closed; no later row is read"
+    if "field limit" in text:
+        return f"a cell is longer than {csv.field_size_limit():,} characters; no later row is read"
+    return f"cannot be read as CSV: {text}; no later row is read"
+
+
+def _cut(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[:size] + "..."
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-.") or "scenario"
 
 
-def _unique(names: Counter, name: str) -> str:
-    names[name] += 1
-    return name if names[name] == 1 else f"{name}-{names[name]}"
+RESERVED_NAMES = {"summary"}  # summary.csv and summary.json
+MAX_NAME = 120  # characters (all ASCII): with a hash and a suffix well under the 255 bytes of a file name
+
+
+def _names(items: list[tuple[str, str, str]]) -> list[str]:
+    """A unique, stable report name per job, from (short name, name from the relative path, source).
+
+    The short name (file stem, or CSV stem and row id) when no other job has it; else the
+    relative path; when even that is taken, reserved or too long, it gets a hash of the
+    job's source. The names depend only on the set of inputs, not on their order."""
+    short = Counter(s.casefold() for s, _, _ in items)
+    chosen = [s if short[s.casefold()] == 1 else long for s, long, _ in items]
+    taken = Counter(n.casefold() for n in chosen)
+    return [
+        f"{n[:MAX_NAME]}-{hashlib.sha256(source.encode()).hexdigest()[:10]}"
+        if taken[n.casefold()] > 1 or n.casefold() in RESERVED_NAMES or len(n) > MAX_NAME else n
+        for n, (_, _, source) in zip(chosen, items)
+    ]
 
 
 # --- running -------------------------------------------------------------------
@@ -176,7 +257,7 @@ def _advise(kb: KnowledgeBase, job: Job, as_of: dt.date | None) -> Advice:
         problems += [Problem(job.path, p.message, p.key.removeprefix("answers."), job.line) for p in err.problems]
     if problems:
         raise InputError(problems)
-    return advise(kb, typed, on or dt.date.today(), name=job.row.get("scenario") or job.name, path=job.source)
+    return dated(advise(kb, typed, on or clock.today(), name=job.row.get("scenario") or job.name, path=job.source), on)
 
 
 def summarise(advice: Advice) -> dict[str, Any]:
@@ -210,13 +291,16 @@ def run(
     With `output`, each scenario's reports (JSON and Markdown) are written there by the
     process that advised it, as soon as it is done, each file atomically."""
     settings = {"as_of": as_of, "lang": lang, "output": str(output) if output else None}
+    if output:
+        remove_summary(output)  # an interrupted run must not leave an old summary beside new reports
     results = []
-    for result in _results(jobs, root, settings, processes):
-        results.append(result)
-        if progress:
-            progress(result)
-        if fail_fast and result.failed:
-            break
+    with workers.interruptible(), contextlib.closing(_results(jobs, root, settings, processes)) as running:
+        for result in running:
+            results.append(result)
+            if progress:
+                progress(result)
+            if fail_fast and result.failed:
+                break
     return results
 
 
@@ -225,9 +309,7 @@ def _results(jobs: list[Job], root, settings, processes: int) -> Iterator[Result
     if processes <= 1 or len(jobs) < 2:
         yield from map(_work, jobs)
         return
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with context.Pool(processes, initializer=_init, initargs=(root, settings)) as pool:
-        yield from pool.imap(_work, jobs, chunksize=max(1, min(64, len(jobs) // (processes * 8))))
+    yield from workers.imap(_work, jobs, processes, _init, (root, settings))
 
 
 # --- outputs -------------------------------------------------------------------
@@ -269,16 +351,24 @@ def csv_text(results: list[Result]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows(results):
-        writer.writerow({**row, "close_calls": ";".join(row.get("close_calls", []))})
+        writer.writerow({k: cell(v) for k, v in {**row, "close_calls": ";".join(row.get("close_calls", []))}.items()})
     return buffer.getvalue()
 
 
 def jsonl_text(results: list[Result]) -> str:
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows(results))
+    return "".join(json_text(row) + "\n" for row in rows(results))
+
+
+def remove_summary(folder: Path) -> None:
+    for name in ("summary.csv", "summary.json"):
+        try:
+            (folder / name).unlink(missing_ok=True)
+        except OSError as err:
+            raise OutputError(folder / name, err.strerror or str(err)) from None
 
 
 def write_summary(folder: Path, results: list[Result]) -> None:
     """summary.csv and summary.json, each written atomically."""
     write_atomic(folder / "summary.csv", csv_text(results))
     summary = {"overview": overview(results), "scenarios": rows(results)}
-    write_atomic(folder / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(folder / "summary.json", json_text(summary, indent=2) + "\n")

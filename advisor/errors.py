@@ -40,6 +40,40 @@ class InputError(AdvisorError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class UserError(AdvisorError):
+    """The user's environment or session stops a command (a file that cannot be written, a
+    questionnaire open elsewhere); the message is i18n.MESSAGES[key], filled with `values`."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, key: str, **values):
+        from advisor.i18n import message
+
+        self.key, self.values = key, {k: str(v) for k, v in values.items()}
+        super().__init__(message(key, "en", **self.values))
+
+    def text(self, lang) -> str:
+        from advisor.i18n import message
+
+        return message(self.key, lang, **self.values)
+
+    def __reduce__(self):  # rebuilt from key and values when it comes back from a worker process
+        return _user_error, (type(self), self.key, self.values)
+
+
+def _user_error(cls: type, key: str, values: dict) -> UserError:
+    error = Exception.__new__(cls)
+    UserError.__init__(error, key, **values)
+    return error
+
+
+class OutputError(UserError):
+    """A file cannot be written: a read-only folder, a full disk, a path that is a file."""
+
+    def __init__(self, path, reason: str):
+        super().__init__("cannot_write", path=path, reason=reason)
+
+
 class EngineError(AdvisorError):
     """A rule action failed inside the engine: a bug in the knowledge or the adapter."""
 

@@ -1,20 +1,126 @@
-"""Writing files so that an interruption never leaves half a file behind."""
+"""Reading text in the encodings people save it in, and writing files so that an
+interruption never leaves half a file behind and a planted symlink never redirects a write."""
 
 from __future__ import annotations
 
 import os
+import signal
+import stat
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+
+from advisor.errors import OutputError, UserError, bad_input
+
+_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+)
+
+
+def decode(raw: bytes, name: str, kind: str) -> str:
+    """The text of a file: UTF-8, or UTF-16 or UTF-32 with a byte order mark (as Windows
+    tools save it). InputError naming the encoding found when it cannot be read."""
+    encoding = next((enc for bom, enc in _BOMS if raw.startswith(bom)), "utf-8")
+    if encoding == "utf-8" and b"\x00" in raw:
+        if _utf16_without_mark(raw):
+            raise bad_input(name, "is UTF-16 text without a byte order mark; save it as UTF-8")
+        raise bad_input(name, f"is a binary file, not {kind} text")
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as err:
+        label = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8"}.get(encoding, encoding.upper())
+        raise bad_input(name, f"is not {label} text (byte {err.start})") from None
+
+
+def _utf16_without_mark(raw: bytes) -> bool:
+    """Mostly ASCII text in UTF-16: every other byte is zero."""
+    sample = raw[:4096]
+    return len(sample) >= 4 and (sample[1::2].count(0) > 0.9 * (len(sample) // 2) or sample[0::2].count(0) > 0.9 * (len(sample) // 2))
 
 
 def write_atomic(path: str | Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename it into place: a reader (or a rerun
-    after an interruption) sees the old file or the new one, never half of one."""
+    """Write to a new temporary file beside `path`, then rename it into place: a reader (or a
+    rerun after an interruption) sees the old file or the new one, never half of one.
+
+    The temporary file has an unpredictable name and is created exclusively, without
+    following symlinks (tempfile.mkstemp), so nothing planted beside `path` is written
+    through. A failure (a read-only folder, a full disk, a path that is a file) is an
+    OutputError naming the path."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    folder = next((p for p in path.parents if p.exists()), None)
+    if folder is not None and not folder.is_dir():
+        raise OutputError(path, f"{folder} is a file, not a folder")
+    tmp = None
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _signals_held():  # a signal now would leave the new file behind, its name unknown
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:100]}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        os.chmod(tmp, _mode(path))
         os.replace(tmp, path)
+    except OSError as err:
+        raise OutputError(path, err.strerror or str(err)) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+@contextmanager
+def _signals_held():
+    """Hold Ctrl-C and SIGTERM until the block is done (where the platform allows)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+def _mode(path: Path) -> int:
+    """The permissions of the file being replaced, else the usual ones for a new file."""
+    try:
+        return stat.S_IMODE(path.lstat().st_mode) if path.is_file() and not path.is_symlink() else _default_mode()
+    except OSError:
+        return _default_mode()
+
+
+def _default_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+
+@contextmanager
+def locked(path: Path):
+    """Hold `path` for this process alone: an exclusive lock on `.NAME.lock` beside it,
+    released (and removed) at the end, and by the system when the process dies.
+    Busy (a UserError) names the process that holds it."""
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks on this platform
+        yield
+        return
+    lock = path.with_name(f".{path.name}.lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except OSError as err:
+        raise OutputError(lock, err.strerror or str(err)) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 20).decode("ascii", "replace").strip() or "?"
+            raise UserError("locked", path=path, pid=holder) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        try:
+            yield
+        finally:
+            lock.unlink(missing_ok=True)
+    finally:
+        os.close(fd)

@@ -68,7 +68,32 @@ LABELS: dict[str, dict[str, str]] = {
     "to": {"nl": "tot", "en": "to"},
     "or": {"nl": "of", "en": "or"},
     "no_advice_yet": {"nl": "nog geen advies", "en": "no advice yet"},
+    "today_in": {"nl": "vandaag in {zone}", "en": "today in {zone}"},
 }
+
+
+# Messages about the user's environment and session, by key (see errors.UserError).
+MESSAGES: dict[str, dict[str, str]] = {
+    "cannot_write": {"nl": "{path}: kan niet schrijven: {reason}", "en": "{path}: cannot write: {reason}"},
+    "stdout": {"nl": "standaarduitvoer", "en": "standard output"},
+    "encoding": {
+        "nl": "de uitvoer kan niet in {encoding} worden geschreven ({char}); zet PYTHONIOENCODING=utf-8",
+        "en": "the output cannot be written in {encoding} ({char}); set PYTHONIOENCODING=utf-8",
+    },
+    "save_exists": {
+        "nl": "{path} bestaat al; ga verder met 'advisor ask --resume {path}' of kies een andere naam",
+        "en": "{path} already exists; continue it with 'advisor ask --resume {path}' or choose another name",
+    },
+    "locked": {
+        "nl": "{path} is al open in een andere vragenlijst (proces {pid}); sluit die eerst af",
+        "en": "{path} is already open in another questionnaire (process {pid}); finish that one first",
+    },
+    "interrupted": {"nl": "onderbroken", "en": "interrupted"},
+}
+
+
+def message(key: str, lang: Lang, **values) -> str:
+    return MESSAGES[key][lang].format(**values)
 
 
 def t(text, lang: Lang) -> str:
@@ -78,6 +103,11 @@ def t(text, lang: Lang) -> str:
     if isinstance(text, dict):
         return text[lang]
     return getattr(text, lang)
+
+
+def today(view: dict, lang: Lang) -> str:
+    """' (today in Europe/Amsterdam)' when the advice is for today's date, else ''."""
+    return f" ({t('today_in', lang).format(zone=view['as_of_clock'])})" if view.get("as_of_clock") else ""
 
 
 def money(amount: float, lang: Lang) -> str:

@@ -6,20 +6,23 @@ and output goes to the console passed in, so a terminal, a pipe and a test all w
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
 from rich.console import Console
-from rich.markup import escape
 
 from advisor import render
 from advisor.advise import Advice, advise_file
 from advisor.answers import UNKNOWN, UNKNOWN_WORDS, YES, NO, AnswerError, normalise
+from advisor.errors import UserError
+from advisor.files import locked
 from advisor.i18n import Lang, money, t
 from advisor.knowledge import KnowledgeBase
 from advisor.models import Question
 from advisor.questionnaire import open_questions, why
 from advisor.render.view import UNKNOWN_LABEL, YES_NO, labels
+from advisor.safe import markup as escape
 from advisor.scenario import save_scenario
 
 Read = Callable[[str], "str | None"]
@@ -61,6 +64,16 @@ WHY = {"waarom", "why", "w"}
 HELP = {"?", "help", "hulp", "uitleg"}
 STOP = {"stop", "quit", "exit", "q"}
 NONE = {"geen", "none", "-"}
+
+
+@contextmanager
+def session(path: Path, new: bool):
+    """The questionnaire's hold on its file: a new one must not exist yet (it would be
+    overwritten), and one questionnaire at a time may write it."""
+    if new and Path(path).exists():
+        raise UserError("save_exists", path=path)
+    with locked(Path(path)):
+        yield
 
 
 class Stopped(Exception):

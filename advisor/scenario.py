@@ -11,7 +11,7 @@ import yaml
 
 from advisor.answers import AnswerError, normalise
 from advisor.errors import InputError, Problem
-from advisor.files import write_atomic
+from advisor.files import decode, write_atomic
 from advisor.knowledge import KnowledgeBase, suggest
 from advisor.models import Scenario, validate
 from advisor.yamlfile import YamlDoc, read_yaml
@@ -72,9 +72,43 @@ def _hint(kb: KnowledgeBase, question, value: str) -> str:
 
 
 def save_scenario(path: str | Path, name: str, answers: dict[str, Any], as_of: dt.date | None = None) -> None:
-    """Write answers as a scenario file (the format `advisor advise` reads), atomically."""
-    data: dict[str, Any] = {"scenario": name}
-    if as_of:
-        data["as_of"] = as_of
-    data["answers"] = dict(answers)
-    write_atomic(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
+    """Write answers as a scenario file (the format `advisor advise` reads), atomically.
+
+    In an existing scenario file only the `answers` block is rewritten: its name, date,
+    description, source, expected outcome and comments stay as they are."""
+    path = Path(path)
+    block = yaml.safe_dump({"answers": dict(answers)}, sort_keys=False, allow_unicode=True, width=100)
+    text = _with_answers(path, block) if path.is_file() else None
+    if text is None:
+        data: dict[str, Any] = {"scenario": name}
+        if as_of:
+            data["as_of"] = as_of
+        data["answers"] = dict(answers)
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    write_atomic(path, text)
+
+
+def _with_answers(path: Path, block: str) -> str | None:
+    """The file's text with its top-level `answers` block replaced by `block`; None when
+    the file is not a scenario mapping with answers."""
+    try:
+        text = decode(path.read_bytes(), str(path), "YAML")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (OSError, InputError, yaml.YAMLError):
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "answers" and key.start_mark.column == 0:
+            end = text.find("\n", _end(value))
+            end = len(text) if end < 0 else end
+            return text[: key.start_mark.index] + block.rstrip("\n") + text[end:]
+    return None
+
+
+def _end(node: yaml.Node) -> int:
+    """Where a node's own text ends: after its last value, before any comment lines that follow."""
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.flow_style and node.value:
+        last = node.value[-1]
+        return _end(last[1] if isinstance(node, yaml.MappingNode) else last)
+    return node.end_mark.index

@@ -5,7 +5,9 @@ the same knowledge as one JSON document, validated by the same pydantic models, 
 ten milliseconds. The snapshot is only written after the YAML has been loaded and
 cross-checked, and it is keyed by a hash of every knowledge and rule file and of the models,
 so any edit (or a new version of the models) makes a new one. It is plain data: nothing is
-executed when it is read. Set ADVISOR_NO_CACHE=1 to always read the YAML; ADVISOR_CACHE
+executed when it is read. It is not trusted either: the SHA-256 of its content is stored in a
+file of its own and checked on every read, the knowledge it holds is cross-checked as the YAML
+is, and it must hold rules; on any mismatch it is ignored and rebuilt from the YAML. Set ADVISOR_NO_CACHE=1 to always read the YAML; ADVISOR_CACHE
 chooses the folder (default: $XDG_CACHE_HOME/advisor or ~/.cache/advisor).
 """
 
@@ -18,6 +20,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from advisor import conditions, models
+from advisor.errors import AdvisorError
 from advisor.files import write_atomic
 from advisor.knowledge import KnowledgeBase, LoadedRule
 from advisor.models import (
@@ -52,6 +55,12 @@ def _folder() -> Path | None:
     return Path(base) / "advisor"
 
 
+def _paths(root: Path) -> tuple[Path, Path] | None:
+    """The snapshot and the file holding its hash."""
+    path = _path(root)
+    return None if path is None else (path, path.with_suffix(".sha256"))
+
+
 def _path(root: Path) -> Path | None:
     folder = _folder()
     if folder is None:
@@ -68,31 +77,39 @@ def _path(root: Path) -> Path | None:
 
 def read(root: Path) -> KnowledgeBase | None:
     """The knowledge base from its snapshot, or None when there is no valid one."""
-    path = _path(root)
-    if path is None or not path.is_file():
+    from advisor.references import cross_check
+
+    paths = _paths(root)
+    if paths is None:
         return None
     try:
-        snap = Snapshot.model_validate_json(path.read_bytes())
+        raw, digest = paths[0].read_bytes(), paths[1].read_text(encoding="ascii").strip()
+        if hashlib.sha256(raw).hexdigest() != digest:
+            return None
+        snap = Snapshot.model_validate_json(raw)
+        rules = [LoadedRule(r.rule, r.stage, r.file, r.line, conditions.parse(r.rule.when)) for r in snap.rules]
     except (OSError, ValidationError, ValueError):
         return None
-    rules = [LoadedRule(r.rule, r.stage, r.file, r.line, conditions.parse(r.rule.when)) for r in snap.rules]
-    return KnowledgeBase(
+    kb = KnowledgeBase(
         root, snap.sources, {d.id: d for d in snap.dimensions}, snap.care_forms, snap.glossary, snap.figures,
         snap.thresholds, {q.id: q for q in snap.questions}, rules,
     )
+    return kb if rules and not cross_check(kb) else None
 
 
 def write(kb: KnowledgeBase) -> None:
     """Save the snapshot of a loaded, cross-checked knowledge base (best effort)."""
-    path = _path(kb.root)
-    if path is None:
+    paths = _paths(kb.root)
+    if paths is None:
         return
     snap = Snapshot(
         sources=kb.sources, dimensions=list(kb.dimensions.values()), care_forms=kb.care_forms, glossary=kb.glossary,
         figures=kb.figures, thresholds=kb.thresholds, questions=list(kb.questions.values()),
         rules=[_Rule(file=r.file, line=r.line, stage=r.stage, rule=r.rule) for r in kb.rules],
     )
-    try:
-        write_atomic(path, snap.model_dump_json())
-    except OSError:
+    text = snap.model_dump_json()
+    try:  # the snapshot first: a hash without its snapshot, or of an older one, is never read
+        write_atomic(paths[0], text)
+        write_atomic(paths[1], hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n")
+    except (OSError, AdvisorError):
         pass

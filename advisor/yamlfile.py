@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from advisor.errors import bad_input
+from advisor.files import decode
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
@@ -70,12 +71,7 @@ def parse_yaml(raw: bytes | str, name: str) -> YamlDoc:
     if isinstance(raw, bytes):
         if len(raw) > MAX_BYTES:
             raise bad_input(name, f"input is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")
-        if b"\x00" in raw:
-            raise bad_input(name, "is a binary file, not YAML text")
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise bad_input(name, f"is not UTF-8 text (byte {err.start})") from None
+        raw = decode(raw, name, "YAML")
     loader = _Loader(raw)
     try:
         node = loader.get_single_node()
@@ -117,6 +113,8 @@ class _Builder:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as err:
             raise bad_input(self.doc.name, f"cannot read value: {err.problem}", key_path(loc), line) from None
+        except (ValueError, OverflowError) as err:  # 2026-02-30, 0000-01-01: a date that does not exist
+            raise bad_input(self.doc.name, f"cannot read value '{node.value}': {err}", key_path(loc), line) from None
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict:
         self.loader.flatten_mapping(node)

@@ -160,3 +160,162 @@ def test_amounts_are_shown_back_as_amounts(tmp_path):
     csv_out = runner.invoke(app, ["batch", str(tmp_path / "rows.csv"), "--format", "csv", "--as-of", "2026-06-01"])
     [row] = csv.DictReader(io.StringIO(csv_out.stdout))
     assert row["contract_value"] == "500000" and row["regime"] == "regime_onderhands"
+
+
+# --- CSV files as spreadsheets write them, and as they break -------------------
+def csv_run(tmp_path, text: str, *args):
+    rows = tmp_path / "rows.csv"
+    rows.write_text(text, encoding="utf-8")
+    return rows, runner.invoke(app, ["batch", str(rows), "--format", "jsonl", "--as-of", "2026-06-01", *args])
+
+
+def test_excel_quoting_with_doubled_quotes_is_read(tmp_path):
+    rows, result = csv_run(tmp_path, 'scenario;care_form;description\n"Gemeente ""Noord"", regio";dagbesteding;"a; b"\n')
+    assert result.exit_code == 0, result.output
+    [row] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert row["scenario"] == 'Gemeente "Noord", regio' and row["status"] == "advised"
+
+
+def test_an_unterminated_quote_is_reported_not_swallowing_later_rows(tmp_path):
+    rows, result = csv_run(tmp_path, 'scenario,care_form\nok,dagbesteding\n"open,dagbesteding\nlater,dagbesteding\n')
+    assert result.exit_code == 1
+    assert f"{rows}:3: a quote opened in this row is never closed" in result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["rows-ok"]
+
+
+def test_extra_cells_are_reported_with_their_row(tmp_path):
+    rows, result = csv_run(tmp_path, "scenario,care_form\nok,dagbesteding,,\nragged,dagbesteding,select\n")
+    assert result.exit_code == 1
+    assert f"{rows}:3: row has 3 cells and the header 2: 'select' has no column; row skipped" in result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["rows-ok"]
+
+
+def test_a_duplicate_column_is_reported(tmp_path):
+    rows, result = csv_run(tmp_path, "scenario,care_form,selection,selection\nx,dagbesteding,select,admit_all\n")
+    assert result.exit_code == 1 and f"{rows}:1: column 'selection' appears more than once in the header" in result.stderr
+
+
+def test_a_cell_over_the_csv_field_limit_is_a_clear_error(tmp_path):
+    big = "x" * 200_000
+    rows, result = csv_run(tmp_path, f"scenario,care_form,description\nok,dagbesteding,\nbig,dagbesteding,{big}\n")
+    assert result.exit_code == 1 and "internal error" not in result.output
+    assert f"{rows}:3: a cell is longer than 131,072 characters" in result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["rows-ok"]
+
+
+def test_an_id_longer_than_a_file_name_gets_a_short_stable_name(tmp_path):
+    long_id = "é" * 200 + "x" * 300
+    out = tmp_path / "out"
+    rows, result = csv_run(tmp_path, f"scenario,care_form\n{long_id},dagbesteding\n", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 4 and all(len(n.encode()) < 255 for n in names)
+    rows, again = csv_run(tmp_path, f"scenario,care_form\n{long_id},dagbesteding\n", "--output", str(out))
+    assert sorted(p.name for p in out.iterdir()) == names
+
+
+# --- report names -----------------------------------------------------------------
+def test_report_names_are_unique_and_stable(tmp_path):
+    for path in ("d1/a.yaml", "d2/a.yaml", "d2/a-2.yaml", "d3/summary.yaml", "d3/b.yaml"):
+        (tmp_path / path).parent.mkdir(exist_ok=True)
+        (tmp_path / path).write_text((EXAMPLES / "mlw_crisis.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["batch", str(tmp_path / "d1"), str(tmp_path / "d2"), str(tmp_path / "d3"), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    ids = [row["id"] for row in json.loads((out / "summary.json").read_text(encoding="utf-8"))["scenarios"]]
+    assert len(set(ids)) == 5 and "a-2" in ids and "b" in ids and "summary" not in ids
+    assert len(list(out.glob("*.json"))) == 6  # five reports and the summary
+    reversed_order = batch.collect([str(tmp_path / "d3"), str(tmp_path / "d2"), str(tmp_path / "d1")])[0]
+    assert sorted(j.name for j in reversed_order) == sorted(ids)
+
+
+def test_same_stems_in_subfolders_are_named_by_their_relative_path(tmp_path):
+    for path in ("x/a.yaml", "y/a.yaml"):
+        (tmp_path / path).parent.mkdir(exist_ok=True)
+        (tmp_path / path).write_text("scenario: s\nanswers: {}\n", encoding="utf-8")
+    jobs, _ = batch.collect([str(tmp_path)])
+    assert [j.name for j in jobs] == ["x-a", "y-a"]
+
+
+# --- what the batch reads ------------------------------------------------------------
+def test_the_output_folder_inside_an_input_folder_is_not_read(tmp_path):
+    (tmp_path / "s.yaml").write_text((EXAMPLES / "mlw_crisis.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    for _ in range(2):
+        result = runner.invoke(app, ["batch", str(tmp_path), "--output", str(out), "--format", "csv"])
+        assert result.exit_code == 0, result.output
+        assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == 1
+    result = runner.invoke(app, ["batch", str(tmp_path), "--output", str(tmp_path), "--format", "csv"])
+    result = runner.invoke(app, ["batch", str(tmp_path), "--output", str(tmp_path), "--format", "csv"])
+    assert result.exit_code == 0 and len(list(csv.DictReader(io.StringIO(result.stdout)))) == 1
+
+
+def test_a_fifo_in_a_folder_is_skipped_with_a_message(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "ok.yaml").write_text((EXAMPLES / "mlw_crisis.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.yaml")
+    os.mkfifo(tmp_path / "pipe.csv")
+    result = subprocess.run([sys.executable, "-m", "cli", "batch", str(tmp_path), "--format", "csv"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    assert f"{tmp_path / 'pipe.yaml'}: is not a regular file" in result.stderr and "pipe.csv: is not a regular file" in result.stderr
+    assert "mlw_crisis" in result.stdout or "ok," in result.stdout
+
+
+# --- interruptions ----------------------------------------------------------------------
+def _many(folder: Path, n: int = 400) -> None:
+    folder.mkdir()
+    text = (EXAMPLES / "mlw_crisis.yaml").read_text(encoding="utf-8")
+    for i in range(n):
+        (folder / f"s{i:03}.yaml").write_text(text, encoding="utf-8")
+
+
+def _workers_of(out: Path) -> list[str]:
+    import os
+
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if str(out).encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(pid)
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the workers")
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGKILL"])
+def test_an_interrupted_parallel_run_stops_its_workers_and_cleans_up(tmp_path, how):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    _many(tmp_path / "in")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.csv").write_text("a summary of an earlier run", encoding="utf-8")
+    run = subprocess.Popen([sys.executable, "-m", "cli", "batch", str(tmp_path / "in"), "--output", str(out), "--jobs", "2",
+                            "--format", "csv"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(list(out.glob("*.json"))) < 10 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.kill(run.pid, getattr(signal, how))  # to the main process only
+    code = run.wait(timeout=60)
+    stderr = run.stderr.read()
+    deadline = time.monotonic() + 10
+    while _workers_of(out) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _workers_of(out) == []
+    settled = sorted(p.name for p in out.iterdir())
+    time.sleep(0.5)
+    assert sorted(p.name for p in out.iterdir()) == settled  # nobody writes any more
+    assert not [name for name in settled if name.endswith(".tmp")]
+    assert "summary.csv" not in settled  # the stale summary is gone
+    assert "Traceback" not in stderr
+    if how != "SIGKILL":
+        assert code == 130 and "onderbroken" in stderr

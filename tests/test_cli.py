@@ -106,3 +106,32 @@ def test_help_lists_every_command():
     kb = invoke("kb", "--help")
     for command in ("check", "test", "coverage", "docs"):
         assert command in kb.output
+
+
+def test_without_a_date_the_advice_is_for_today_in_amsterdam_whatever_the_time_zone(tmp_path):
+    import datetime as dt
+    import os
+    from zoneinfo import ZoneInfo
+
+    path = tmp_path / "undated.yaml"
+    path.write_text("scenario: x\nanswers:\n  care_form: dagbesteding\n", encoding="utf-8")
+    dates = set()
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC"):  # UTC+14 and UTC-11: a day apart
+        result = subprocess.run([sys.executable, "-m", "cli", "advise", str(path), "--format", "json"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=120, env={**os.environ, "TZ": zone})
+        data = json.loads(result.stdout)
+        dates.add(data["as_of"])
+        assert data["as_of_clock"] == "Europe/Amsterdam"
+    assert dates == {dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date().isoformat()}
+    assert "(vandaag in Europe/Amsterdam)" in invoke("advise", path).output
+    assert "(today in Europe/Amsterdam)" in invoke("advise", path, "--format", "markdown", "--lang", "en").output
+    assert "vandaag in" not in invoke("advise", EXAMPLE).output  # a dated scenario says nothing of the clock
+
+
+def test_bare_pytest_collects_every_test_file():
+    pytest = Path(sys.executable).with_name("pytest")
+    command = [str(pytest)] if pytest.exists() else [sys.executable, "-c", "import pytest, sys; sys.exit(pytest.main())"]
+    result = subprocess.run([*command, "--collect-only", "-q", "tests/test_properties.py", "tests/test_cli.py"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "error" not in result.stdout.lower()

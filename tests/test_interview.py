@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 from rich.console import Console
 from typer.testing import CliRunner
@@ -224,3 +225,79 @@ def test_ask_with_answers_only_asks_what_is_missing(tmp_path, kb):
 def test_ask_resume_of_a_missing_file_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(app, ["ask", "--resume", str(tmp_path / "none.yaml")])
     assert result.exit_code == 2 and "cannot be read" in result.output
+
+
+# --- nothing lost ---------------------------------------------------------------------
+KEPT = """# Inkoop 2027 - concept, niet verspreiden
+scenario: Dagbesteding 2027   # werktitel
+description: |
+  Twee regels
+  beschrijving.
+source: raadsvoorstel 2026-12
+as_of: 2026-06-01
+answers:
+  care_form: dagbesteding   # gekozen in het MT
+  selection: admit_all
+
+# volgens de bron
+expected:
+  instrument: open_house
+"""
+
+
+def test_ask_save_refuses_an_existing_file(tmp_path):
+    path = tmp_path / "mijn.yaml"
+    path.write_text(KEPT, encoding="utf-8")
+    result = CliRunner().invoke(app, ["ask", "--save", str(path)], input="stop\n")
+    assert result.exit_code == 2
+    assert f"{path} bestaat al; ga verder met 'advisor ask --resume {path}'" in result.output
+    assert path.read_text(encoding="utf-8") == KEPT
+    english = CliRunner().invoke(app, ["ask", "--save", str(path), "--lang", "en"], input="stop\n")
+    assert english.exit_code == 2 and "already exists" in english.output
+
+
+def test_resume_keeps_everything_it_does_not_own(tmp_path):
+    path = tmp_path / "mijn.yaml"
+    path.write_text(KEPT, encoding="utf-8")
+    result = CliRunner().invoke(app, ["ask", "--resume", str(path)], input="stop\n")
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == KEPT.replace("   # gekozen in het MT", "")
+    result = CliRunner().invoke(app, ["ask", "--resume", str(path)], input="geen\n1.200.000\nstop\n")
+    text = path.read_text(encoding="utf-8")
+    assert "  contract_value: 1200000\n" in text
+    for kept in ("# Inkoop 2027", "# werktitel", "description: |\n  Twee regels", "source: raadsvoorstel", "# volgens de bron",
+                 "expected:\n  instrument: open_house"):
+        assert kept in text
+
+
+def test_a_second_session_on_the_same_file_is_refused(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "mijn.yaml"
+    path.write_text(KEPT, encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    first = subprocess.Popen([sys.executable, "-m", "cli", "ask", "--resume", str(path)], cwd=root, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lock = tmp_path / ".mijn.yaml.lock"
+        deadline = time.monotonic() + 60
+        while not (lock.exists() and lock.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        second = CliRunner().invoke(app, ["ask", "--resume", str(path)], input="stop\n")
+        assert second.exit_code == 2
+        assert f"{path} is al open in een andere vragenlijst (proces {first.pid})" in second.output
+    finally:
+        first.communicate("stop\n", timeout=60)
+    assert first.returncode == 0 and not lock.exists()
+    assert CliRunner().invoke(app, ["ask", "--resume", str(path)], input="stop\n").exit_code == 0
+
+
+def test_resume_of_an_invalid_file_exits_2(tmp_path):
+    path = tmp_path / "mijn.yaml"
+    path.write_text("scenario: x\nanswers:\n  care_form: zorg\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["ask", "--resume", str(path)], input="stop\n")
+    assert result.exit_code == 2 and "answers.care_form: 'zorg' is not an option" in result.output
+    assert path.read_text(encoding="utf-8") == "scenario: x\nanswers:\n  care_form: zorg\n"

@@ -12,7 +12,7 @@ from advisor import render
 from advisor.advise import advise
 from advisor.knowledge import STAGES
 from advisor.answers import UNKNOWN
-from tests.conftest import knowledge
+from conftest import knowledge
 
 KB = knowledge()
 DATES = st.sampled_from([dt.date(2016, 9, 1), dt.date(2019, 6, 1), dt.date(2022, 7, 1), dt.date(2024, 7, 1), dt.date(2026, 6, 1)])

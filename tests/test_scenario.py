@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -102,3 +103,47 @@ def test_a_multiple_choice_over_care_forms_takes_care_forms_and_its_own_options(
     assert "'thuiszorg' not an option" in msg and "begeleid_wonen_jeugd, none" in msg
     choices = kb.choices(kb.questions["other_care_forms"])
     assert choices[-1] == "none" and "clientondersteuning" in choices
+
+
+# --- values that crashed instead of being refused -----------------------------------
+HUGE = "9" * 400
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", ".NaN", HUGE, f"{HUGE}.5", "1.0e+400", "1.0e+16"])
+@pytest.mark.parametrize("question", ["contract_value", "municipalities"])
+def test_non_finite_and_huge_numbers_are_refused(tmp_path, value, question):
+    path = tmp_path / "s.yaml"
+    path.write_text(f"scenario: x\nanswers:\n  care_form: dagbesteding\n  {question}: {value}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["advise", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"s.yaml:4 answers.{question}: expected a number of 0 or more, at most 1,000,000,000,000,000" in result.output
+    assert "internal error" not in result.output and HUGE not in result.output  # a 400-digit number is cut short
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", HUGE])
+def test_non_finite_and_huge_numbers_in_a_csv_and_in_whatif(tmp_path, value):
+    rows = tmp_path / "rows.csv"
+    rows.write_text(f"scenario,care_form,contract_value\nbad,dagbesteding,{value}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(rows), "--format", "csv"])
+    assert result.exit_code == 1 and "internal error" not in result.output and "rows.csv:2 contract_value:" in result.stderr
+    example = Path(__file__).resolve().parent.parent / "examples" / "scenarios" / "mlw_crisis.yaml"
+    result = CliRunner().invoke(app, ["whatif", str(example), "--set", f"municipalities={value}"])
+    assert result.exit_code == 2 and "internal error" not in result.output
+
+
+@pytest.mark.parametrize("date", ["2026-02-30", "0000-01-01", "2026-13-01"])
+def test_impossible_dates_are_refused_with_file_and_line(tmp_path, date):
+    path = tmp_path / "s.yaml"
+    path.write_text(f"scenario: x\nas_of: {date}\nanswers:\n  care_form: dagbesteding\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["advise", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"s.yaml:2 as_of: " in result.output and "internal error" not in result.output
+
+
+def test_a_batch_with_an_impossible_date_goes_on(tmp_path):
+    (tmp_path / "bad.yaml").write_text("scenario: x\nas_of: 2026-02-30\nanswers:\n  care_form: dagbesteding\n", encoding="utf-8")
+    (tmp_path / "nan.yaml").write_text("scenario: x\nanswers:\n  care_form: dagbesteding\n  contract_value: .nan\n", encoding="utf-8")
+    example = Path(__file__).resolve().parent.parent / "examples" / "scenarios" / "mlw_crisis.yaml"
+    result = CliRunner().invoke(app, ["batch", str(tmp_path), str(example), "--lang", "en"])
+    assert result.exit_code == 1 and "3 scenarios: 1 advised, 0 out of scope, 2 failed" in result.output
+    assert "bad.yaml:2 as_of: cannot read value '2026-02-30': day is out of range for month" in result.stderr

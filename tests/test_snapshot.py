@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from advisor import render, snapshot
@@ -28,7 +29,7 @@ def test_an_edit_makes_a_new_snapshot_and_is_checked(tmp_path, monkeypatch, kb_c
     monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path / "cache"))
     root = kb_copy("rules/kraljic.yaml", "title:", "title:")  # an unchanged copy
     load_knowledge(root)
-    assert len(list((tmp_path / "cache").iterdir())) == 1
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 1
     kb_copy("rules/kraljic.yaml", "support: {kraljic_segment: routine}", "support: {kraljic_segment: routinee}")
     try:
         load_knowledge(root)
@@ -41,7 +42,7 @@ def test_an_edit_makes_a_new_snapshot_and_is_checked(tmp_path, monkeypatch, kb_c
 def test_a_corrupt_snapshot_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path))
     load_knowledge(ROOT)
-    [path] = list(tmp_path.iterdir())
+    [path] = list(tmp_path.glob("*.json"))
     path.write_text("{not json", encoding="utf-8")
     assert snapshot.read(ROOT) is None
     assert len(load_knowledge(ROOT).rules) > 100
@@ -52,3 +53,68 @@ def test_no_cache_when_asked(tmp_path, monkeypatch):
     monkeypatch.setenv("ADVISOR_NO_CACHE", "1")
     load_knowledge(ROOT)
     assert list(tmp_path.iterdir()) == []
+
+
+def _cached(folder: Path) -> tuple[Path, Path]:
+    [snap] = list(folder.glob("*.json"))
+    return snap, snap.with_suffix(".sha256")
+
+
+def test_a_tampered_snapshot_is_rebuilt_from_the_yaml(tmp_path, monkeypatch):
+    """Lowering the social-services threshold in the cached JSON must not change the advice."""
+    monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path))
+    load_knowledge(ROOT)
+    snap, digest = _cached(tmp_path)
+    tampered = snap.read_text(encoding="utf-8").replace('"amount":750000', '"amount":650000')
+    assert tampered != snap.read_text(encoding="utf-8")
+    snap.write_text(tampered, encoding="utf-8")
+    assert snapshot.read(ROOT) is None
+    kb = load_knowledge(ROOT)  # read from the YAML and written again
+    assert kb.threshold("social_services", dt.date(2026, 6, 1)) == 750000
+    assert snapshot.read(ROOT) is not None and "650000" not in snap.read_text(encoding="utf-8")
+
+
+def test_a_snapshot_without_rules_is_refused_even_with_a_matching_hash(tmp_path, monkeypatch):
+    import hashlib
+    import json
+
+    monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path))
+    load_knowledge(ROOT)
+    snap, digest = _cached(tmp_path)
+    data = json.loads(snap.read_text(encoding="utf-8"))
+    data["rules"] = []
+    text = json.dumps(data)
+    snap.write_text(text, encoding="utf-8")
+    digest.write_text(hashlib.sha256(text.encode()).hexdigest(), encoding="ascii")
+    assert snapshot.read(ROOT) is None
+    assert len(load_knowledge(ROOT).rules) > 100
+
+
+def test_a_snapshot_whose_hash_is_missing_is_not_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path))
+    load_knowledge(ROOT)
+    _cached(tmp_path)[1].unlink()
+    assert snapshot.read(ROOT) is None
+    load_knowledge(ROOT)
+    assert snapshot.read(ROOT) is not None
+
+
+def test_a_tampered_snapshot_does_not_change_the_advice_through_the_cli(tmp_path):
+    """The attack as a user meets it: two runs of `advisor advise`, the cache edited between them."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ADVISOR_CACHE": str(tmp_path)}
+    example = ROOT / "examples" / "scenarios" / "kortdurend_verblijf_onder_drempel.yaml"
+
+    def run():
+        result = subprocess.run([sys.executable, "-m", "cli", "advise", str(example), "--format", "json"], cwd=ROOT,
+                                env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    first = run()
+    snap, _ = _cached(tmp_path)
+    snap.write_text(snap.read_text(encoding="utf-8").replace('"amount":750000', '"amount":650000'), encoding="utf-8")
+    assert run() == first

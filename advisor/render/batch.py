@@ -8,6 +8,7 @@ from rich.table import Table
 from advisor import batch
 from advisor.i18n import Lang, money, t
 from advisor.knowledge import KnowledgeBase
+from advisor.safe import markup
 
 COLUMNS = ("scenario", "care_form", "contract_value", "instrument", "procedure", "funding_form", "contract_form", "kraljic_segment", "warnings")
 
@@ -23,13 +24,18 @@ def show(results: list[batch.Result], kb: KnowledgeBase, lang: Lang, console: Co
     _overview(results, kb, lang, console)
 
 
+def _shown(row: dict) -> dict:
+    """The row with every text escaped for the console (ids and names come from the inputs)."""
+    return {k: markup(v) if isinstance(v, str) else v for k, v in row.items()}
+
+
 def _value(row: dict, lang: Lang) -> str:
     value = row.get("contract_value")
     return money(value, lang) if isinstance(value, (int, float)) else "—"
 
 
 def _lines(results: list[batch.Result], lang: Lang, console: Console) -> None:
-    for row in batch.rows(results):
+    for row in map(_shown, batch.rows(results)):
         if row["status"] == "error":
             console.print(f"[bold]{row['id']}[/bold]: [red]error[/red]", soft_wrap=True)
         elif row["status"] == "out_of_scope":
@@ -43,7 +49,7 @@ def _table(results: list[batch.Result], lang: Lang, console: Console) -> None:
     table = Table(box=None, header_style="bold")
     for column in COLUMNS:
         table.add_column(column, overflow="fold", no_wrap=column == "scenario")
-    for row in batch.rows(results):
+    for row in map(_shown, batch.rows(results)):
         if row["status"] == "error":
             table.add_row(row["id"], "[red]error[/red]", *[""] * (len(COLUMNS) - 2))
             continue
@@ -62,4 +68,4 @@ def _overview(results: list[batch.Result], kb: KnowledgeBase, lang: Lang, consol
         label = t(kb.dimensions[dim].name, lang)
         console.print(f"  {label}: " + ", ".join(f"{option} {n}" for option, n in counts.items()), soft_wrap=True)
     if summary["with_warnings"]:
-        console.print(f"  with warnings: {', '.join(summary['with_warnings'])}", soft_wrap=True)
+        console.print(f"  with warnings: {markup(', '.join(summary['with_warnings']))}", soft_wrap=True)

@@ -5,11 +5,9 @@ view, rendered as text (rich), Markdown, JSON or a Mermaid flowchart."""
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.tree import Tree
 
 from advisor.advise import Advice
@@ -19,6 +17,7 @@ from advisor.i18n import Lang, t
 from advisor.kb.docs import condition, conclusions, value
 from advisor.knowledge import STAGES, KnowledgeBase
 from advisor.render.view import source
+from advisor.safe import json_text, markdown as md, markup as escape
 from advisor.whatif import Comparison
 
 WORDS = {
@@ -198,7 +197,7 @@ def to_string(view: dict, fmt: str) -> str:
 
 
 def as_json(view: dict) -> str:
-    return json.dumps(view, ensure_ascii=False, indent=2) + "\n"
+    return json_text(view, indent=2) + "\n"
 
 
 def trace_text(view: dict, console: Console) -> None:
@@ -251,7 +250,7 @@ def _rich_tree(node: dict, title: str) -> Tree:
 
 def trace_markdown(view: dict) -> str:
     lang = view["language"]
-    out = [f"# {w('trace', lang)}: {view['scenario']}", "", f"*{view['as_of']}*", ""]
+    out = [f"# {w('trace', lang)}: {md(view['scenario'])}", "", f"*{view['as_of']}*", ""]
     if view["status"] == "out_of_scope":
         out += [w("out_of_scope", lang), ""]
     for stage in view["stages"]:
@@ -330,7 +329,7 @@ def whatif_lines(view: dict, lang: Lang) -> list[str]:
 
 def whatif_markdown(view: dict) -> str:
     lang = view["language"]
-    lines = [f"# {w('whatif', lang)}: {view['scenario']}", "", f"*{view['as_of']}*", ""]
+    lines = [f"# {w('whatif', lang)}: {md(view['scenario'])}", "", f"*{view['as_of']}*", ""]
     return "\n".join(lines + whatif_lines(view, lang)) + "\n"
 
 

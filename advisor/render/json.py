@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
+from advisor.safe import json_text
 
 
 def render(view: dict, compact: bool = False) -> str:
     """Indented for people; compact (one line, several times faster) for batch reports."""
     if compact:
-        return json.dumps(view, ensure_ascii=False, separators=(",", ":")) + "\n"
-    return json.dumps(view, ensure_ascii=False, indent=2) + "\n"
+        return json_text(view, separators=(",", ":")) + "\n"
+    return json_text(view, indent=2) + "\n"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from advisor.i18n import t
+from advisor.i18n import t, today
+from advisor.safe import markdown as md
 
 
 def render(view: dict) -> str:
     lang = view["language"]
-    out = [f"# {t('advice_for', lang)}: {view['scenario']}", ""]
-    out += [f"*{t('applies_on', lang)} {view['as_of']} · {t('reviewed', lang)} {view['knowledge_reviewed']}. {view['disclaimer']}*", ""]
+    out = [f"# {t('advice_for', lang)}: {md(view['scenario'])}", ""]
+    out += [f"*{t('applies_on', lang)} {view['as_of']}{today(view, lang)} · {t('reviewed', lang)} {view['knowledge_reviewed']}. {view['disclaimer']}*", ""]
     if view["status"] == "out_of_scope":
         out += [f"**{t('out_of_scope', lang)}**", ""]
     if view["decisions"]:
@@ -38,7 +39,7 @@ def render(view: dict) -> str:
         out += [f"- {m['text']} (`{m['question']}`; {t('affects', lang)}: {', '.join(m['affects'])})" for m in view["missing"]]
         out.append("")
     out += [f"## {t('answers', lang)}", "", "| | |", "|---|---|"]
-    out += [f"| {a['text']} | {a['shown']} |" for a in view["answers"]]
+    out += [f"| {a['text']} | {md(a['shown'])} |" for a in view["answers"]]
     out.append("")
     if "trace" in view:
         out += [f"## {t('rules_fired', lang)}", ""]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 
-from advisor.i18n import t
+from advisor.i18n import t, today
+from advisor.safe import markup as escape
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -16,7 +16,7 @@ SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info":
 def render(view: dict, console: Console) -> None:
     lang = view["language"]
     console.print(f"[bold]{t('advice_for', lang)}: {escape(view['scenario'])}[/bold]")
-    console.print(f"[dim]{t('applies_on', lang)} {view['as_of']} · {t('reviewed', lang)} {view['knowledge_reviewed']}. {view['disclaimer']}[/dim]")
+    console.print(f"[dim]{t('applies_on', lang)} {view['as_of']}{today(view, lang)} · {t('reviewed', lang)} {view['knowledge_reviewed']}. {view['disclaimer']}[/dim]")
     if view["status"] == "out_of_scope":
         console.print(f"\n[bold red]{t('out_of_scope', lang)}[/bold red]")
     if view["decisions"]:

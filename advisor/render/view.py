@@ -24,6 +24,7 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
         "scenario": advice.scenario,
         "file": advice.path,
         "as_of": advice.as_of.isoformat(),
+        "as_of_clock": advice.clock,
         "knowledge_reviewed": advice.reviewed.isoformat(),
         "language": lang,
         "status": advice.status,

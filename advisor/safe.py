@@ -1,0 +1,63 @@
+"""User text made safe to show: the one place it is cleaned for a terminal, a Markdown
+report, JSON and a spreadsheet.
+
+Scenario names, answers, file names and CSV cells come from people and files we do not
+control. Shown raw, a control character can clear a terminal and paint text of its own,
+rich markup (`[link=...]`) becomes a styled or clickable link, and a spreadsheet runs a
+cell that starts with `=` as a formula. Every piece of user text passes through one of
+these functions before it is shown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from rich.markup import escape
+
+# Bidirectional overrides and isolates reorder what a reader sees ("Trojan Source").
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029" + _BIDI + "]")
+_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029" + _BIDI + "]")  # json.dumps escapes the rest
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|#])")
+FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their full-width forms
+
+
+def _visible(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def clean(text: object) -> str:
+    """One line of text with every control, line-breaking and bidi character written out
+    as an escape (`\\x1b`), so it is shown, never obeyed."""
+    return _UNSAFE.sub(_visible, str(text))
+
+
+def markup(text: object) -> str:
+    """Clean text for a rich console: also escape `[` so it is never read as markup."""
+    return escape(clean(text))
+
+
+def markdown(text: object) -> str:
+    """Clean text for a Markdown report: also escape the characters Markdown acts on
+    (links, emphasis, code, tables, HTML), so the text reads as it was written."""
+    return _MARKDOWN.sub(r"\\\1", clean(text))
+
+
+def cell(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ (or their full-width
+    forms) gets a leading apostrophe, as OWASP advises against CSV injection; control
+    characters are written out. Numbers are left as they are."""
+    if not isinstance(value, str):
+        return value
+    value = clean(value)  # a leading tab or carriage return becomes the visible \x09 or \x0d
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def json_text(data: object, **options) -> str:
+    """JSON with every control, C1 and bidi character written as a \\u escape: the same data
+    back when parsed, nothing a terminal would obey when printed."""
+    text = json.dumps(data, ensure_ascii=False, **options)
+    return _IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
