@@ -464,11 +464,20 @@ def kb_coverage(
         result = coverage(kb, scenario_files(paths), _date(as_of))
         for problem in result.problems:
             error(problem)
-        by_file = result.by_file(kb)
+        by_file, by_dimension = result.by_file(kb), result.by_dimension(kb)
         if format == Format.json:
-            data = {"scenarios": result.scenarios, "files": {f: dict(rules) for f, rules in by_file.items()}}
+            data = {
+                "scenarios": result.scenarios,
+                "files": {f: dict(rules) for f, rules in by_file.items()},
+                "options": {d: dict(options) for d, options in by_dimension.items()},
+            }
             out.out(json_text(data, indent=2), highlight=False)
         else:
+            for dim, options in by_dimension.items():
+                reached = sum(1 for _, n in options if n)
+                never = ", ".join(o for o, n in options if not n)
+                out.print(f"[bold]{markup(dim)}[/bold]: {reached}/{len(options)} options recommended"
+                          + (f"; never: {markup(never)}" if never else ""), soft_wrap=True)
             for file, rules in by_file.items():
                 fired = sum(1 for _, n in rules if n)
                 out.print(f"[bold]{markup(file)}[/bold]: {fired}/{len(rules)} rules fired", soft_wrap=True)

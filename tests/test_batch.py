@@ -54,8 +54,8 @@ def test_bad_inputs_are_reported_and_the_run_goes_on(inputs):
 def test_a_clean_batch_exits_0_and_shows_the_overview():
     result = runner.invoke(app, ["batch", str(EXAMPLES), "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "14 scenarios: 13 advised, 1 out of scope, 0 failed" in result.output
-    assert "Instrument: eigen_beheer 1, open_house 4, overheidsopdracht 6, subsidie 2" in result.output
+    assert "27 scenarios: 26 advised, 1 out of scope, 0 failed" in result.output
+    assert "Instrument: eigen_beheer 1, open_house 5, overheidsopdracht 17, subsidie 3" in result.output
     assert "with warnings:" in result.output
 
 

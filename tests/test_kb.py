@@ -136,3 +136,14 @@ def test_an_impossible_date_in_a_rule_file_is_named_with_file_and_line(kb_copy):
     assert "rules/kraljic.yaml:" in result.output and "valid_from: cannot read value '2015-02-30'" in result.output
     advise = runner.invoke(app, ["advise", str(ROOT / "examples" / "scenarios" / "mlw_crisis.yaml"), "--knowledge", str(root)])
     assert advise.exit_code == 2 and "rules/kraljic.yaml:" in advise.output and "internal error" not in advise.output
+
+
+def test_the_examples_reach_every_regime_design_lot_and_renewal_option():
+    result = CliRunner().invoke(app, ["kb", "coverage", str(ROOT / "examples" / "scenarios"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    options = json.loads(result.stdout)["options"]
+    for dim in ("instrument", "regime", "procedure", "cooperation", "lots", "renewal"):
+        never = [o for o, n in options[dim].items() if not n]
+        assert never == [], f"{dim}: no example reaches {never}"
+    text = CliRunner().invoke(app, ["kb", "coverage", str(ROOT / "examples" / "scenarios")]).output
+    assert "procedure: 17/17 options recommended" in text

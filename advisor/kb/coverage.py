@@ -1,4 +1,5 @@
-"""`advisor kb coverage`: which rules fired over a set of scenarios, and which never did."""
+"""`advisor kb coverage`: which rules fired over a set of scenarios, and which never did;
+which options were recommended, and which never were."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from advisor.knowledge import KnowledgeBase
 class Coverage:
     scenarios: int = 0
     fired: Counter = field(default_factory=Counter)
+    recommended: Counter = field(default_factory=Counter)  # (dimension, option) -> scenarios
     problems: list[Problem] = field(default_factory=list)
 
     def by_file(self, kb: KnowledgeBase) -> dict[str, list[tuple[str, int]]]:
@@ -24,6 +26,10 @@ class Coverage:
         for r in kb.rules:
             out.setdefault(r.file, []).append((r.id, self.fired[r.id]))
         return out
+
+    def by_dimension(self, kb: KnowledgeBase) -> dict[str, list[tuple[str, int]]]:
+        """Dimension -> [(option id, times recommended)] in vocabulary order."""
+        return {dim: [(o.id, self.recommended[dim, o.id]) for o in d.options] for dim, d in kb.dimensions.items()}
 
 
 def coverage(kb: KnowledgeBase, paths: list[Path], as_of: dt.date | None = None) -> Coverage:
@@ -36,4 +42,5 @@ def coverage(kb: KnowledgeBase, paths: list[Path], as_of: dt.date | None = None)
             continue
         result.scenarios += 1
         result.fired.update(set(advice.trace.rules()))
+        result.recommended.update((dim, option) for dim, option in advice.recommended().items() if option)
     return result
