@@ -110,7 +110,7 @@ def dated(advice: Advice, given: dt.date | None) -> Advice:
 
 
 MAX_CONDITIONAL = 3  # questions whose answers the advice is worked out for
-MAX_TRIED = 6  # missing questions tried for that, per pass
+MAX_TRIED = 4  # missing questions tried for that, per pass
 
 
 def advise(
@@ -151,7 +151,10 @@ def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advic
             answers = {**current.answers, question: likely.values[0]}
             current = reason_through(kb, answers, on, base.scenario, base.path, engine, assumed)
     others = []
-    for question in [q for q in deciding if q not in evidenced and q not in current.answers][:MAX_TRIED]:
+    open_ = {d.dimension for d in current.decisions if d.recommended is None and d.dimension in CORE} | set(ROUTE)
+    affects = {m.question: set(m.affects) for m in base.missing}
+    candidates_ = [q for q in deciding if q not in evidenced and q not in current.answers and affects[q] & open_]
+    for question in candidates_[:MAX_TRIED]:
         branches = _fork(kb, current, question, on, engine)
         if len(branches) > 1 and _decides_open(current, branches):
             others.append(Conditional(question, tuple(branches), None))
@@ -169,18 +172,19 @@ def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advic
 def _fork(kb: KnowledgeBase, advice: Advice, question: str, on: dt.date, engine: str) -> list[Branch]:
     """The advice per answer of `question`, answers with the same advice merged."""
     runs = [
-        (v, reason_through(kb, {**advice.answers, question: v}, on, engine=engine))
+        (v, reason_through(kb, {**advice.answers, question: v}, on, engine=engine, branch=True))
         for v in candidates(kb, kb.questions[question], on)
     ]
     return _branches(kb, question, advice, runs, on)
 
 
 ROUTE = ("instrument", "regime")  # a missing answer that changes these is always worked out
+CORE = ("instrument", "regime", "procedure", "provider_count", "funding_form", "contract_form")  # open ones are worked out
 
 
 def _decides_open(advice: Advice, branches: list[Branch]) -> bool:
     """Does some answer decide a dimension that is open now, or change the route itself?"""
-    open_ = {d.dimension for d in advice.decisions if d.recommended is None}
+    open_ = {d.dimension for d in advice.decisions if d.recommended is None and d.dimension in CORE}
     routes = {tuple(o for d, o in b.recommended if d in ROUTE) for b in branches}
     return len(routes) > 1 or any(option is not None and dim in open_ for b in branches for dim, option in b.recommended)
 
@@ -281,8 +285,10 @@ def reason_through(
     path: str = "",
     engine: str = "durable",
     assumed: dict[str, Any] | None = None,
+    branch: bool = False,
 ) -> Advice:
-    """One run of the stages on these answers: firings, decisions, warnings, missing answers."""
+    """One run of the stages on these answers: firings, decisions, warnings, missing answers
+    (a `branch` run, one answer of a missing question tried, skips the missing answers)."""
     result = Advice(name, path, on, kb.sources.reviewed, dict(answers))
     for question, value in (assumed or {}).items():
         result.trace.assumed(question, value)
@@ -325,7 +331,8 @@ def reason_through(
             result.advice.append(reason(kb, rule_id, on))
     severity = ["high", "medium", "low", "info"]
     result.warnings.sort(key=lambda w: severity.index(w.severity))
-    result.missing = missing_answers(kb, answers, index, fired, reached, on)
+    if not branch:
+        result.missing = missing_answers(kb, answers, index, fired, reached, on)
     return result
 
 
