@@ -170,6 +170,42 @@ def _progress(total: int):
         yield lambda _result: bar.advance(task)
 
 
+class StrategyFormat(str, Enum):
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command()
+def strategy(
+    file: Annotated[Path, typer.Argument(help="Portfolio file (YAML): the segments of a whole Wmo and youth portfolio.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder for the Markdown, HTML and picture files.")] = None,
+    format: Annotated[StrategyFormat, typer.Option("--format", "-f", help="Without --output: markdown or html on standard output.")] = StrategyFormat.markdown,
+    lang: LangOption = Lang.nl,
+    as_of: AsOfOption = None,
+    knowledge: KnowledgeOption = None,
+) -> None:
+    """A procurement strategy for a whole portfolio: routes per segment, Kraljic matrix, checks, planning, documents."""
+    from advisor.files import write_atomic_bytes
+    from advisor.knowledge import load_knowledge
+    from advisor.render.strategy import outputs
+    from advisor.render.words import clean
+    from advisor.strategy import strategy_file
+    from advisor.strategy_knowledge import load_strategy_knowledge
+
+    with handled():
+        kb = load_knowledge(knowledge)
+        sk = load_strategy_knowledge(kb)
+        result = strategy_file(kb, sk, file, _date(as_of))
+        files = outputs(result, kb, sk, lang.value, file.stem, pictures=output is not None)
+        if output:
+            for name, data in files.items():
+                write_atomic_bytes(output / name, data)
+                out.print(clean(str(output / name)), markup=False, highlight=False)
+        else:
+            suffix = ".md" if format == StrategyFormat.markdown else ".html"
+            out.out(files[file.stem + suffix].decode("utf-8"), end="", highlight=False)
+
+
 @app.command()
 def ask(
     resume: Annotated[Optional[Path], typer.Option("--resume", help="Continue a questionnaire saved in this file.")] = None,

@@ -144,10 +144,10 @@ def _place(results: list[SegmentResult]) -> None:
         n = seen[segment] = seen.get(segment, -1) + 1
         x = _impact(r, top)
         y = _risk(r)
-        nudge = 0.04 * (n % 3)
+        nudge = 0.08 * (n % 3)
         r.position = (
             round((0.5 if segment in HIGH_IMPACT else 0.0) + 0.07 + 0.36 * x, 3),
-            round((0.5 if segment in HIGH_RISK else 0.0) + 0.07 + 0.32 * y + nudge, 3),
+            round((0.5 if segment in HIGH_RISK else 0.0) + min(0.07 + 0.32 * y + nudge, 0.46), 3),
         )
 
 
