@@ -206,6 +206,42 @@ def strategy(
             out.out(files[file.stem + suffix].decode("utf-8"), end="", highlight=False)
 
 
+class CompareFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+
+
+@app.command()
+def compare(
+    files: Annotated[list[Path], typer.Argument(help="Two or more scenario or portfolio files: the variants.")],
+    format: Annotated[CompareFormat, typer.Option("--format", "-f", help="text, markdown, html or json.")] = CompareFormat.text,
+    lang: LangOption = Lang.nl,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file.")] = None,
+    as_of: AsOfOption = None,
+    knowledge: KnowledgeOption = None,
+) -> None:
+    """Set whole variants side by side: recommendations, what a board weighs, and the warnings unique to each."""
+    from advisor.compare import compare_files
+    from advisor.knowledge import load_knowledge
+    from advisor.render import compare as view
+    from advisor.strategy_knowledge import load_strategy_knowledge
+
+    with handled():
+        kb = load_knowledge(knowledge)
+        sk = load_strategy_knowledge(kb)
+        v = view.build(compare_files(kb, sk, files, _date(as_of)), kb, sk, lang.value)
+        if format == CompareFormat.text and not output:
+            view.text(v, out)
+            return
+        render = {"text": view.markdown, "markdown": view.markdown, "html": view.html, "json": view.as_json}[format.value]
+        if output:
+            write_atomic(output, render(v))
+        else:
+            out.out(render(v), end="", highlight=False)
+
+
 @app.command()
 def ask(
     resume: Annotated[Optional[Path], typer.Option("--resume", help="Continue a questionnaire saved in this file.")] = None,
