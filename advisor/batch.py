@@ -24,7 +24,9 @@ from advisor.advise import Advice, advise, advise_scenario
 from advisor.errors import InputError, Problem
 from advisor.files import write_atomic
 from advisor.knowledge import KnowledgeBase, load_knowledge
+from advisor.portfolio import is_portfolio, segment_ids
 from advisor.scenario import check_answers, load_scenario, scenario_files
+from advisor.strategy import advise_segment
 
 SUMMARY_DIMENSIONS = (
     "instrument",
@@ -51,6 +53,7 @@ class Job:
     path: str | None = None
     row: dict[str, str] | None = None
     line: int | None = None
+    segment: int | None = None  # a segment of a portfolio file
 
 
 @dataclass
@@ -85,6 +88,10 @@ def collect(inputs: list[str]) -> tuple[list[Job], list[Problem]]:
             for line, row in rows:
                 name = _unique(names, f"{path.stem}-{_slug(row.get('scenario') or str(line))}")
                 jobs.append(Job(len(jobs), f"{path}:{line}", name, row=row, line=line, path=str(path)))
+        elif is_portfolio(path):
+            for i, sid in enumerate(segment_ids(path) or ["portfolio"]):
+                name = _unique(names, f"{_slug(path.stem)}-{sid}")
+                jobs.append(Job(len(jobs), f"{path}#{sid}", name, path=str(path), segment=i))
         else:
             jobs.append(Job(len(jobs), str(path), _unique(names, _slug(path.stem)), path=str(path)))
     return jobs, problems
@@ -157,6 +164,8 @@ def _work(job: Job) -> Result:
 
 
 def _advise(kb: KnowledgeBase, job: Job, as_of: dt.date | None) -> Advice:
+    if job.segment is not None:
+        return advise_segment(kb, job.path, job.segment, as_of)
     if job.row is None:
         return advise_scenario(kb, load_scenario(kb, job.path), as_of)
     answers, on, problems = {}, as_of, []

@@ -220,3 +220,16 @@ class _Figures:
         if kind == "cost_ratio" and self.average and s.spend is not None and s.segment.clients:
             return s.spend / s.segment.clients / self.average
         return None
+
+
+def segment_ids(path: str | Path) -> list[str]:
+    """The segment ids of a portfolio file, read without the knowledge (for listing batch jobs);
+    [] when the file cannot be read as a portfolio (loading it later reports why)."""
+    try:
+        doc = read_yaml(path)
+        segments = doc.data.get("segments") if isinstance(doc.data, dict) else None
+    except InputError:
+        return []
+    if not isinstance(segments, list):
+        return []
+    return [_slug(str(s.get("id") or s.get("name") or i)) if isinstance(s, dict) else str(i) for i, s in enumerate(segments)]

@@ -268,3 +268,19 @@ FINDERS = {
     "value_unknown": _unknown_value,
     "goal_conflict": _goal_conflicts,
 }
+
+
+_LOADED: dict = {}
+
+
+def advise_segment(kb: KnowledgeBase, path: str | Path, index: int, as_of: dt.date | None = None) -> Advice:
+    """The advice for one segment of a portfolio (for batch runs): the portfolio is loaded once per file."""
+    from advisor.strategy_knowledge import load_strategy_knowledge
+
+    key = (id(kb), str(path), as_of)
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = load_portfolio(kb, load_strategy_knowledge(kb), path, as_of)
+    loaded = _LOADED[key]
+    s = loaded.segments[index]
+    return advise(kb, s.answers, loaded.as_of, name=f"{loaded.portfolio.portfolio} — {s.segment.name}", path=f"{loaded.path}#{s.id}")

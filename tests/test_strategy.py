@@ -240,3 +240,29 @@ def test_the_advice_date_can_be_given(kb, sk):
     strategy = strategy_file(kb, sk, FRIESLAND, dt.date(2023, 1, 1))
     assert strategy.as_of == dt.date(2023, 1, 1)
     assert strategy.segment("route1").advice.answers["months_to_start"] == 12
+
+
+def test_batch_gives_one_row_per_segment(tmp_path):
+    from advisor import batch
+
+    jobs, problems = batch.collect([str(FRIESLAND)])
+    assert not problems and [j.name for j in jobs] == ["friesland_2022-route1", "friesland_2022-route2", "friesland_2022-route3"]
+    results = batch.run(jobs, output=tmp_path)
+    assert [r.summary["status"] for r in results] == ["advised", "advised", "out_of_scope"]
+    assert results[1].summary["instrument"] == "open_house"
+    assert (tmp_path / "friesland_2022-route1.md").exists()
+
+
+def test_batch_reports_a_broken_portfolio(tmp_path):
+    from advisor import batch
+
+    bad = tmp_path / "kapot.yaml"
+    bad.write_text("portfolio: x\nregion: y\nstart: 2027-01-01\nsegments: nothing\n", encoding="utf-8")
+    results = batch.run(batch.collect([str(bad)])[0])
+    assert len(results) == 1 and results[0].failed
+
+
+def test_kb_coverage_counts_each_segment(kb):
+    from advisor.kb.coverage import coverage
+
+    assert coverage(kb, [FRIESLAND, MLW]).scenarios == 12
