@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from advisor import conditions
 from advisor.errors import InputError, Problem
@@ -299,3 +299,21 @@ class _Cross:
         if score.rule is not None and score.rule not in self.kb.rule:
             self.bad("board.yaml", loc + ("rule",), f"'{score.rule}' is not a rule{suggest(score.rule, self.kb.rule)}")
         self.refs("board.yaml", loc, score.sources)
+
+
+def cited(sk: StrategyKnowledge):
+    """(file, source reference) for every citation in the three files."""
+    for file, model in (("knowledge/strategy.yaml", sk.strategy), ("knowledge/planning.yaml", sk.planning), ("knowledge/board.yaml", sk.board)):
+        for ref in _refs(model):
+            yield file, ref
+
+
+def _refs(value):
+    if isinstance(value, SourceRef):
+        yield value
+    elif isinstance(value, BaseModel):
+        for item in value.__dict__.values():
+            yield from _refs(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _refs(item)

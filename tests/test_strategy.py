@@ -200,7 +200,7 @@ def test_cli_strategy_to_standard_output_in_both_languages():
     nl = runner.invoke(app, ["strategy", str(FRIESLAND)])
     en = runner.invoke(app, ["strategy", str(FRIESLAND), "--lang", "en", "--format", "html"])
     assert nl.exit_code == 0 and en.exit_code == 0, nl.output + en.output
-    assert nl.output.startswith("# Inkoopstrategie:") and "Managementsamenvatting" in nl.output
+    assert nl.output.startswith("# Inkoopstrategie Wmo en Participatie 2022\n") and "Managementsamenvatting" in nl.output
     assert en.output.startswith("<!DOCTYPE html>") and "Management summary" in en.output and "Managementsamenvatting" not in en.output
 
 

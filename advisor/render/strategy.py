@@ -22,6 +22,7 @@ def build(strategy: Strategy, kb: KnowledgeBase, sk: StrategyKnowledge, lang: La
     segments = strategy.segments
     return {
         "title": clean(p.portfolio),
+        "heading": _heading(clean(p.portfolio), lang),
         "region": clean(p.region),
         "description": clean(p.description or ""),
         "source": clean(p.source or ""),
@@ -41,6 +42,11 @@ def build(strategy: Strategy, kb: KnowledgeBase, sk: StrategyKnowledge, lang: La
         "comparison": [_comparison(s, names, lang) for s in segments],
         "segments": [_detail(s, strategy, kb, names, lang) for s in segments],
     }
+
+
+def _heading(title: str, lang: Lang) -> str:
+    word = w("strategy", lang)
+    return title if title.lower().startswith(word.lower()) else f"{word}: {title}"
 
 
 class _Names:

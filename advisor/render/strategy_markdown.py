@@ -23,7 +23,7 @@ def render(v: dict, picture: str | None = None) -> str:
     lang = v["language"]
     out: list[str] = []
     add = out.append
-    add(f"# {w('strategy', lang)}: {v['title']}\n")
+    add(f"# {v['heading']}\n")
     add(f"*{w('region', lang)}: {v['region']} · {w('as_of', lang)} {v['as_of']} · {w('start', lang)} {v['start']} · "
         f"{w('reviewed', lang)} {v['reviewed']}*\n")
     add(f"> {w('draft', lang)}\n")
