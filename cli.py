@@ -210,6 +210,78 @@ def _progress(total: int):
         yield lambda _result: bar.advance(task)
 
 
+class StrategyFormat(str, Enum):
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command()
+def strategy(
+    file: Annotated[Path, typer.Argument(help="Portfolio file (YAML): the segments of a whole Wmo and youth portfolio.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder for the Markdown, HTML and picture files.")] = None,
+    format: Annotated[StrategyFormat, typer.Option("--format", "-f", help="Without --output: markdown or html on standard output.")] = StrategyFormat.markdown,
+    lang: LangOption = Lang.nl,
+    as_of: AsOfOption = None,
+    knowledge: KnowledgeOption = None,
+) -> None:
+    """A procurement strategy for a whole portfolio: routes per segment, Kraljic matrix, checks, planning, documents."""
+    from advisor.files import write_atomic
+    from advisor.knowledge import load_knowledge
+    from advisor.render.strategy import outputs
+    from advisor.render.words import clean
+    from advisor.strategy import strategy_file
+    from advisor.strategy_knowledge import load_strategy_knowledge
+
+    with handled():
+        kb = load_knowledge(knowledge)
+        sk = load_strategy_knowledge(kb)
+        result = strategy_file(kb, sk, file, _date(as_of))
+        files = outputs(result, kb, sk, lang.value, file.stem, pictures=output is not None)
+        if output:
+            for name, data in files.items():
+                write_atomic(output / name, data)
+                out.print(clean(str(output / name)), markup=False, highlight=False)
+        else:
+            suffix = ".md" if format == StrategyFormat.markdown else ".html"
+            out.out(files[file.stem + suffix].decode("utf-8"), end="", highlight=False)
+
+
+class CompareFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+
+
+@app.command()
+def compare(
+    files: Annotated[list[Path], typer.Argument(help="Two or more scenario or portfolio files: the variants.")],
+    format: Annotated[CompareFormat, typer.Option("--format", "-f", help="text, markdown, html or json.")] = CompareFormat.text,
+    lang: LangOption = Lang.nl,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file.")] = None,
+    as_of: AsOfOption = None,
+    knowledge: KnowledgeOption = None,
+) -> None:
+    """Set whole variants side by side: recommendations, what a board weighs, and the warnings unique to each."""
+    from advisor.compare import compare_files
+    from advisor.knowledge import load_knowledge
+    from advisor.render import compare as view
+    from advisor.strategy_knowledge import load_strategy_knowledge
+
+    with handled():
+        kb = load_knowledge(knowledge)
+        sk = load_strategy_knowledge(kb)
+        v = view.build(compare_files(kb, sk, files, _date(as_of)), kb, sk, lang.value)
+        if format == CompareFormat.text and not output:
+            view.text(v, out)
+            return
+        render = {"text": view.markdown, "markdown": view.markdown, "html": view.html, "json": view.as_json}[format.value]
+        if output:
+            write_atomic(output, render(v))
+        else:
+            out.out(render(v), end="", highlight=False)
+
+
 @app.command()
 def ask(
     resume: Annotated[Optional[Path], typer.Option("--resume", help="Continue a questionnaire saved in this file.")] = None,

@@ -27,7 +27,9 @@ from advisor.errors import InputError, OutputError, Problem
 from advisor.files import decode, write_atomic
 from advisor.knowledge import KnowledgeBase, load_knowledge
 from advisor.safe import cell, json_text
+from advisor.portfolio import is_portfolio, segment_ids
 from advisor.scenario import check_answers, load_scenario, scenario_files
+from advisor.strategy import advise_segment
 
 SUMMARY_DIMENSIONS = (
     "instrument",
@@ -54,6 +56,7 @@ class Job:
     path: str | None = None
     row: dict[str, str] | None = None
     line: int | None = None
+    segment: int | None = None  # a segment of a portfolio file
 
 
 @dataclass
@@ -93,6 +96,11 @@ def collect(inputs: list[str], output: Path | None = None) -> tuple[list[Job], l
     for path, relative in found:
         first.setdefault(path, relative)
     for path, relative in first.items():
+        if path.suffix.lower() != ".csv" and is_portfolio(path):
+            for i, sid in enumerate(segment_ids(path) or ["portfolio"]):
+                fields = {"source": f"{path}#{sid}", "path": str(path), "segment": i}
+                items.append((f"{_slug(path.stem)}-{sid}", f"{_slug(relative)}-{sid}", fields))
+            continue
         if path.suffix.lower() != ".csv":
             items.append((_slug(path.stem), _slug(relative), {"source": str(path), "path": str(path)}))
             continue
@@ -238,6 +246,8 @@ def _work(job: Job) -> Result:
 
 
 def _advise(kb: KnowledgeBase, job: Job, as_of: dt.date | None) -> Advice:
+    if job.segment is not None:
+        return advise_segment(kb, job.path, job.segment, as_of)
     if job.row is None:
         return advise_scenario(kb, load_scenario(kb, job.path), as_of)
     answers, on, problems = {}, as_of, []

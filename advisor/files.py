@@ -39,14 +39,14 @@ def _utf16_without_mark(raw: bytes) -> bool:
     return len(sample) >= 4 and (sample[1::2].count(0) > 0.9 * (len(sample) // 2) or sample[0::2].count(0) > 0.9 * (len(sample) // 2))
 
 
-def write_atomic(path: str | Path, text: str) -> None:
+def write_atomic(path: str | Path, text: str | bytes) -> None:
     """Write to a new temporary file beside `path`, then rename it into place: a reader (or a
     rerun after an interruption) sees the old file or the new one, never half of one.
 
     The temporary file has an unpredictable name and is created exclusively, without
     following symlinks (tempfile.mkstemp), so nothing planted beside `path` is written
     through. A failure (a read-only folder, a full disk, a path that is a file) is an
-    OutputError naming the path."""
+    OutputError naming the path. Text is written as UTF-8 with \n line ends; bytes as they are."""
     path = Path(path)
     folder = next((p for p in path.parents if p.exists()), None)
     if folder is not None and not folder.is_dir():
@@ -56,8 +56,9 @@ def write_atomic(path: str | Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with _signals_held():  # a signal now would leave the new file behind, its name unknown
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:100]}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.chmod(tmp, _mode(path))
         os.replace(tmp, path)
     except OSError as err:

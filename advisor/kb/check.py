@@ -39,8 +39,28 @@ def check(root: str | Path | None = None, seeds: str | Path | None = None) -> li
     except InputError as err:
         return [Finding("error", p) for p in err.problems]
     seeds = Path(seeds) if seeds else kb.root.parent / "shared"
-    findings = citations(kb, seeds) + unreachable(kb) + unread_questions(kb) + contradictions(kb)
+    findings = citations(kb, seeds) + unreachable(kb) + unread_questions(kb) + contradictions(kb) + strategy_knowledge(kb, seeds)
     return sorted(findings, key=lambda f: (f.severity != "error", f.problem.file, f.problem.line or 0))
+
+
+def strategy_knowledge(kb: KnowledgeBase, seeds: Path) -> list[Finding]:
+    """The portfolio knowledge (strategy, planning, board) loads, names only what exists, and
+    cites lines inside its seed files."""
+    from advisor.strategy_knowledge import cited, load_strategy_knowledge
+
+    try:
+        sk = load_strategy_knowledge(kb)
+    except InputError as err:
+        return [Finding("error", p) for p in err.problems]
+    files = {d.id: seeds / d.file for d in kb.sources.documents if d.file}
+    out = []
+    for file, ref in cited(sk):
+        path = files.get(ref.ref)
+        if ref.lines and path and path.exists():
+            length = path.read_text(encoding="utf-8").count("\n") + 1
+            if ref.lines[1] > length:
+                out.append(Finding("error", Problem(file, f"cites {ref.ref} lines {ref.lines[0]}-{ref.lines[1]}, but the file has {length} lines")))
+    return out
 
 
 def citations(kb: KnowledgeBase, seeds: Path) -> list[Finding]:

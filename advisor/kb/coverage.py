@@ -11,6 +11,7 @@ from pathlib import Path
 from advisor.advise import advise_file
 from advisor.errors import InputError, Problem
 from advisor.knowledge import KnowledgeBase
+from advisor.portfolio import is_portfolio
 
 
 @dataclass
@@ -36,11 +37,20 @@ def coverage(kb: KnowledgeBase, paths: list[Path], as_of: dt.date | None = None)
     result = Coverage()
     for path in paths:
         try:
-            advice = advise_file(kb, path, as_of)
+            advices = _portfolio(kb, path, as_of) if is_portfolio(path) else [advise_file(kb, path, as_of)]
         except InputError as err:
             result.problems += err.problems
             continue
-        result.scenarios += 1
-        result.fired.update(set(advice.trace.rules()))
-        result.recommended.update((dim, option) for dim, option in advice.recommended().items() if option)
+        for advice in advices:
+            result.scenarios += 1
+            result.fired.update(set(advice.trace.rules()))
+            result.recommended.update((dim, option) for dim, option in advice.recommended().items() if option)
     return result
+
+
+def _portfolio(kb: KnowledgeBase, path: Path, as_of: dt.date | None) -> list:
+    """A portfolio counts as one scenario per segment."""
+    from advisor.strategy import strategy_file
+    from advisor.strategy_knowledge import load_strategy_knowledge
+
+    return [s.advice for s in strategy_file(kb, load_strategy_knowledge(kb), path, as_of).segments]
