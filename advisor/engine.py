@@ -61,6 +61,9 @@ class Firing:
     asserted: tuple[Fact, ...]
 
 
+MEMO_SIZE = 20_000  # remembered fact sequences per ruleset; cleared when full
+
+
 class Ruleset:
     """A compiled set of rules that runs one session of facts at a time."""
 
@@ -73,6 +76,7 @@ class Ruleset:
                     self._tests.setdefault(test.fact, []).append(test)
         self._run: _Run | None = None
         self._accepted: dict[tuple, bool] = {}
+        self._memo: dict[tuple, list[Firing]] = {}
         definition, self._actions = {}, {}
         for rule in rules:
             for n, conj in enumerate(rule.alternatives):
@@ -82,12 +86,27 @@ class Ruleset:
         self._durable = _DurableRuleset(f"advisor.{label}.{next(_names)}", None, definition) if definition else None
 
     def run(self, facts: list[Fact]) -> list[Firing]:
-        """Post `facts`, then the anchor, and chain derived facts until nothing new is asserted."""
+        """Post `facts`, then the anchor, and chain derived facts until nothing new is asserted.
+
+        The firings depend only on the facts some rule of the set tests, in their order, so they
+        are remembered per such sequence: advice per answer of a missing question, why-not and
+        similar scenarios in a batch run the stages an answer does not touch only once."""
         if self._durable is None:
             return []
+        accepted = tuple(f for f in facts if self._accepts(f))
+        remembered = self._memo.get(accepted)
+        if remembered is not None:
+            return list(remembered)
+        firings = self._fire(accepted)
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[accepted] = firings
+        return list(firings)
+
+    def _fire(self, accepted: tuple[Fact, ...]) -> list[Firing]:
         run = self._run = _Run(SESSION)
         try:
-            batch = [f for f in facts if self._accepts(f)] + [(ANCHOR, True)]
+            batch = [*accepted, (ANCHOR, True)]
             for _ in range(MAX_ROUNDS):
                 batch = [f for f in batch if run.add(f)]
                 if not batch:
