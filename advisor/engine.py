@@ -61,7 +61,7 @@ class Firing:
     asserted: tuple[Fact, ...]
 
 
-MEMO_SIZE = 20_000  # remembered fact sequences per ruleset; cleared when full
+MEMO_SIZE = 4096  # remembered fact sequences per ruleset; cleared when full, so memory stays bounded
 
 
 class Ruleset:
