@@ -15,47 +15,15 @@ from rich.markup import escape
 from advisor import render
 from advisor.advise import Advice, advise_file
 from advisor.answers import UNKNOWN, UNKNOWN_WORDS, YES, NO, AnswerError, normalise
-from advisor.i18n import Lang, money, t
+from advisor.i18n import Lang, msg, t
 from advisor.knowledge import KnowledgeBase
 from advisor.models import Question
 from advisor.questionnaire import open_questions, why
-from advisor.render.view import UNKNOWN_LABEL, YES_NO, labels
+from advisor.render.view import labels, shown
 from advisor.scenario import save_scenario
 
 Read = Callable[[str], "str | None"]
 
-TEXTS = {
-    "commands": {
-        "nl": "? = uitleg · waarom · terug · weet niet · stop",
-        "en": "? = help · why · back · don't know · stop",
-    },
-    "progress": {"nl": "Vraag {n} · nog ongeveer {left}", "en": "Question {n} · about {left} to go"},
-    "current": {"nl": "huidig antwoord: {value} (Enter = houden)", "en": "current answer: {value} (Enter = keep)"},
-    "invalid": {"nl": "Dat antwoord past niet: {error}", "en": "That answer does not fit: {error}"},
-    "multi_hint": {"nl": "Meerdere nummers met komma's, bijv. 1,3", "en": "Several numbers with commas, e.g. 1,3"},
-    "yes_no_hint": {"nl": "ja of nee", "en": "yes or no"},
-    "amount_hint": {"nl": "bedrag, bijv. 1.200.000 of 1,2 mln", "en": "an amount, e.g. 1,200,000 or 1.2 mln"},
-    "number_hint": {"nl": "een heel getal", "en": "a whole number"},
-    "no_unknown": {"nl": "Bij deze vraag kan 'weet niet' niet.", "en": "'Don't know' is not possible for this question."},
-    "first": {"nl": "Dit is de eerste vraag.", "en": "This is the first question."},
-    "why_head": {"nl": "Waarom deze vraag: wat elk antwoord zou veranderen", "en": "Why this question: what each answer would change"},
-    "why_none": {"nl": "zelfde keuzes", "en": "same choices"},
-    "glossary": {"nl": "Begrippen", "en": "Terms"},
-    "saved": {"nl": "Antwoorden bewaard in {path}.", "en": "Answers saved in {path}."},
-    "resume": {"nl": "Verder gaan: advisor ask --resume {path}", "en": "To continue: advisor ask --resume {path}"},
-    "ended": {"nl": "Invoer beëindigd.", "en": "Input ended."},
-    "stopped": {"nl": "Gestopt.", "en": "Stopped."},
-    "review": {"nl": "Controleer uw antwoorden", "en": "Review your answers"},
-    "review_prompt": {
-        "nl": "Nummer om een antwoord te wijzigen, Enter voor het advies",
-        "en": "Number to change an answer, Enter for the advice",
-    },
-    "report": {
-        "nl": "Advies als Markdown-rapport opslaan? Bestandsnaam (Enter = niet opslaan)",
-        "en": "Save the advice as a Markdown report? File name (Enter = don't save)",
-    },
-    "report_saved": {"nl": "Rapport opgeslagen in {path}.", "en": "Report saved in {path}."},
-}
 BACK = {"terug", "back", "b", "vorige", "previous"}
 WHY = {"waarom", "why", "w"}
 HELP = {"?", "help", "hulp", "uitleg"}
@@ -259,7 +227,7 @@ class Interview:
 
     # --- words -----------------------------------------------------------------
     def text(self, key: str, **values) -> str:
-        return TEXTS[key][self.lang].format(**values)
+        return msg(f"ask.{key}", self.lang, **values)
 
     def say(self, message: str) -> None:
         self.console.print(escape(message))
@@ -281,19 +249,11 @@ class Interview:
         return {s.lower(): c.id for c in self.kb.care_forms.care_forms for s in c.synonyms}
 
     def shown(self, question: Question, value: Any) -> str:
-        if value == UNKNOWN:
-            return UNKNOWN_LABEL[self.lang]
-        if isinstance(value, bool):
-            return YES_NO[value][self.lang]
-        if isinstance(value, list):
-            return "; ".join(self.labels(question).get(v, v) for v in value)
-        if question.type == "amount":
-            return money(value, self.lang)
-        return self.labels(question).get(value, str(value))
+        return shown(self.kb, question.id, value, self.lang)
 
     def option_name(self, dimension: str, option: str | None) -> str:
         if option is None:
-            return t("no_advice", self.lang)
+            return msg("report.no_advice", self.lang)
         return next(t(o.name, self.lang) for o in self.kb.dimensions[dimension].options if o.id == option)
 
 

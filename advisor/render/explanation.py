@@ -15,54 +15,14 @@ from rich.tree import Tree
 from advisor.advise import Advice
 from advisor.decision import fill
 from advisor.explain import Node, WhyNot, derivation, eligible_after
-from advisor.i18n import Lang, t
+from advisor.i18n import Lang, msg, t
 from advisor.kb.docs import condition, conclusions, value
 from advisor.knowledge import STAGES, KnowledgeBase
 from advisor.render.view import source
 from advisor.whatif import Comparison
 
-WORDS = {
-    "trace": {"nl": "Redenering", "en": "Reasoning"},
-    "stage": {"nl": "Fase", "en": "Stage"},
-    "matched": {"nl": "op grond van", "en": "matched"},
-    "concluded": {"nl": "concludeert", "en": "concludes"},
-    "decided": {"nl": "Besluit", "en": "Decision"},
-    "assumed": {"nl": "Aanname (niet beantwoord)", "en": "Assumption (not answered)"},
-    "assumption": {"nl": "aanname", "en": "assumption"},
-    "eligible": {"nl": "Volgende kandidaten", "en": "Eligible next"},
-    "none": {"nl": "geen", "en": "none"},
-    "how": {"nl": "Hoe het advies tot stand kwam", "en": "How the advice was derived"},
-    "answer": {"nl": "antwoord", "en": "answer"},
-    "derived": {"nl": "afgeleid", "en": "derived"},
-    "decision": {"nl": "besluit", "en": "decision"},
-    "why_not": {"nl": "Waarom niet", "en": "Why not"},
-    "recommended": {"nl": "aanbevolen is", "en": "recommended is"},
-    "is_recommended": {"nl": "Dit is al de aanbeveling.", "en": "This is already the recommendation."},
-    "score": {"nl": "score", "en": "score"},
-    "supporters": {"nl": "Regels die ervoor pleitten", "en": "Rules that argued for it"},
-    "blocked": {"nl": "Regels die ervoor zouden pleiten, en wat er niet klopt", "en": "Rules that would argue for it, and what fails"},
-    "excluded_by": {"nl": "Uitgesloten door", "en": "Excluded by"},
-    "outweighed": {"nl": "Overtroffen door", "en": "Outweighed by"},
-    "flip": {"nl": "Kleinste gevonden wijziging die het de aanbeveling maakt", "en": "Smallest change found that makes it the recommendation"},
-    "no_flip": {
-        "nl": "Geen wijziging van ten hoogste {n} antwoorden (de zorgvorm niet meegerekend) maakt dit de aanbeveling.",
-        "en": "No change of at most {n} answers (the care form aside) makes this the recommendation.",
-    },
-    "out_of_scope": {"nl": "Buiten de kennis van de adviseur: geen dimensies beoordeeld.", "en": "Outside the advisor's knowledge: no dimensions assessed."},
-    "whatif": {"nl": "Wat als", "en": "What if"},
-    "changed_answers": {"nl": "Gewijzigde antwoorden", "en": "Changed answers"},
-    "changed_decisions": {"nl": "Veranderde keuzes", "en": "Changed decisions"},
-    "no_change": {"nl": "Geen keuze verandert.", "en": "No decision changes."},
-    "only_before": {"nl": "Regels die niet meer vuren", "en": "Rules that no longer fire"},
-    "only_after": {"nl": "Regels die nu vuren", "en": "Rules that now fire"},
-    "warnings_added": {"nl": "Nieuwe waarschuwingen", "en": "New warnings"},
-    "warnings_removed": {"nl": "Vervallen waarschuwingen", "en": "Warnings gone"},
-    "unanswered": {"nl": "onbeantwoord", "en": "unanswered"},
-}
-
-
 def w(key: str, lang: Lang, **values) -> str:
-    return WORDS[key][lang].format(**values)
+    return msg(f"explain.{key}", lang, **values)
 
 
 # --- the view -----------------------------------------------------------------

@@ -9,12 +9,10 @@ from typing import Any
 from advisor.advise import Advice
 from advisor.answers import UNKNOWN
 from advisor.decision import Reason
-from advisor.i18n import Lang, money, t
+from advisor.i18n import Lang, money, msg, t, yes_no
 from advisor.knowledge import KnowledgeBase
 from advisor.models import Figure, SourceRef
 
-YES_NO = {True: {"nl": "ja", "en": "yes"}, False: {"nl": "nee", "en": "no"}}
-UNKNOWN_LABEL = {"nl": "weet niet", "en": "don't know"}
 
 
 def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> dict[str, Any]:
@@ -27,7 +25,7 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
         "knowledge_reviewed": advice.reviewed.isoformat(),
         "language": lang,
         "status": advice.status,
-        "disclaimer": t("disclaimer", lang),
+        "disclaimer": msg("report.disclaimer", lang),
         "answers": [_answer(kb, names, q, v, lang) for q, v in advice.answers.items()],
         "decisions": [
             {**_decision(d, names, kb, lang, advice.missing), "assumed": d.dimension in assumed}
@@ -86,7 +84,7 @@ class _Names:
 
     def dimension(self, dim: str) -> str:
         if dim == "warnings":
-            return t("warnings", self.lang)
+            return msg("report.warnings", self.lang)
         return t(self.kb.dimensions[dim].name, self.lang)
 
     def option(self, dim: str, option: str) -> str:
@@ -110,13 +108,13 @@ def shown(kb: KnowledgeBase, qid: str, value: Any, lang: Lang) -> str:
     """An answer as the user reads it: option labels, ja/nee, amounts in euros."""
     q = kb.questions[qid]
     if value == UNKNOWN:
-        return UNKNOWN_LABEL[lang]
+        return msg("report.dont_know", lang)
     if q.type == "multi":
         return "; ".join(labels(kb, qid, lang)[v] for v in value)
     if q.type == "choice":
         return labels(kb, qid, lang)[value]
     if q.type == "yes_no":
-        return YES_NO[value][lang]
+        return yes_no(value, lang)
     if q.type == "amount":
         return money(value, lang)
     return str(value)
@@ -145,7 +143,7 @@ def _conditional(c, kb: KnowledgeBase, names: "_Names", lang: Lang) -> dict:
                         "dimension": dim,
                         "name": names.dimension(dim),
                         "option": option,
-                        "option_name": names.option(dim, option) if option else t("no_advice_yet", lang),
+                        "option_name": names.option(dim, option) if option else msg("report.no_advice_yet", lang),
                     }
                     for dim, option in b.recommended
                     if dim in differing
@@ -158,14 +156,14 @@ def _conditional(c, kb: KnowledgeBase, names: "_Names", lang: Lang) -> dict:
 
 def _branch_label(kb: KnowledgeBase, qid: str, branch, lang: Lang) -> str:
     if branch.band is None:
-        return f" {t('or', lang)} ".join(shown(kb, qid, v, lang) for v in branch.values)
+        return f" {msg('report.or', lang)} ".join(shown(kb, qid, v, lang) for v in branch.values)
     low, high = branch.band
     fmt = (lambda v: money(v, lang)) if kb.questions[qid].type == "amount" else str
     if low is None:
-        return f"{t('below', lang)} {fmt(high)}"
+        return f"{msg('report.below', lang)} {fmt(high)}"
     if high is None:
-        return f"{fmt(low)} {t('or_more', lang)}"
-    return f"{fmt(low)} {t('to', lang)} {fmt(high)}"
+        return f"{fmt(low)} {msg('report.or_more', lang)}"
+    return f"{fmt(low)} {msg('report.to', lang)} {fmt(high)}"
 
 
 def _decision(d, names, kb, lang, missing) -> dict:
@@ -216,7 +214,7 @@ def _reason(r: Reason, kb: KnowledgeBase, lang: Lang) -> dict:
         "figures": [_figure(f, kb, lang) for f in r.figures],
         "since_report": t(r.since_report, lang) if r.since_report else None,
         "confidence": r.confidence,
-        "check_with_lawyer": t("check_with_lawyer", lang) if r.confidence == "low" else None,
+        "check_with_lawyer": msg("report.check_with_lawyer", lang) if r.confidence == "low" else None,
     }
 
 
@@ -229,5 +227,5 @@ def source(s: SourceRef, kb: KnowledgeBase, lang: Lang) -> str:
     doc = next(d for d in kb.sources.documents if d.id == s.ref)
     where = f"{doc.short}, {s.at}"
     if s.lines:
-        where += f" ({t('lines', lang)} {s.lines[0]}-{s.lines[1]})"
+        where += f" ({msg('report.lines', lang)} {s.lines[0]}-{s.lines[1]})"
     return where

@@ -1,0 +1,38 @@
+"""The message catalogues: one per language, the same keys and the same placeholders."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from advisor import i18n
+
+
+def placeholders(text: str) -> set[str]:
+    return set(re.findall(r"\{(\w+)", text))
+
+
+def test_both_catalogues_have_the_same_keys():
+    nl, en = i18n.catalogue("nl"), i18n.catalogue("en")
+    assert sorted(set(nl) ^ set(en)) == []
+
+
+@pytest.mark.parametrize("key", sorted(i18n.catalogue("nl")))
+def test_a_message_has_the_same_placeholders_in_both_languages(key):
+    assert placeholders(i18n.catalogue("nl")[key]) == placeholders(i18n.catalogue("en")[key])
+
+
+def test_a_count_picks_its_form():
+    assert i18n.msg("batch.scenarios", "en", n=1) == "1 scenario"
+    assert i18n.msg("batch.scenarios", "en", n=2) == "2 scenarios"
+    assert i18n.msg("batch.scenarios", "nl", n=2) == "2 scenario's"
+
+
+def test_the_language_of_a_run_is_set_in_one_place():
+    i18n.use("en")
+    try:
+        assert i18n.msg("report.warnings") == "Warnings"
+    finally:
+        i18n.use("nl")
+    assert i18n.msg("report.warnings") == "Waarschuwingen"
