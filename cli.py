@@ -13,19 +13,116 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
 
+try:  # typer carries its own copy of click in newer versions
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - older typer on click
+    import click.exceptions as click_errors
+
+from advisor import i18n
 from advisor.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERNAL, AdvisorError, InputError
 from advisor.files import write_atomic
+from advisor.i18n import msg
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class Commands(TyperGroup):
+    """The command group: a mistake on the command line is reported in the language asked for."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        args = list(sys.argv[1:] if args is None else args)
+        with i18n.using(_lang_in(args)):
+            try:
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            except click_errors.UsageError as error:
+                _usage_error(error)
+                code = error.exit_code
+            except typer.Abort:
+                err.print(msg("error.interrupted"))
+                code = 130
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _lang_in(args: list[str]) -> str:
+    """The --lang given on the command line (nl when none or an unknown one is given)."""
+    for i, arg in enumerate(args):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else args[i + 1] if arg in ("--lang", "-l") and i + 1 < len(args) else None
+        if value in i18n.LANGS:
+            return value
+    return "nl"
+
+
+def _usage_error(error: click_errors.UsageError) -> None:
+    if getattr(error, "ctx", None) is not None:
+        usage = error.ctx.get_usage().removeprefix("Usage:").strip()
+        err.print(escape(f"{msg('cli.usage')}: {usage}"), soft_wrap=True)
+    err.print(f"[red]{msg('error.prefix')}:[/red] {escape(_usage_message(error))}", soft_wrap=True)
+    command = error.ctx.command_path if getattr(error, "ctx", None) else "advisor"
+    err.print(msg("cli.try_help", command=command), soft_wrap=True)
+
+
+def _usage_message(error: click_errors.UsageError) -> str:
+    """Click's message in the user's language, for the errors a user meets."""
+    import re
+
+    if isinstance(error, click_errors.NoSuchOption):
+        hint = msg("error.did_you_mean", word=error.possibilities[0]) if error.possibilities else ""
+        return msg("cli.no_such_option", name=error.option_name) + hint
+    if isinstance(error, click_errors.MissingParameter) and error.param is not None:
+        return msg("cli.missing", name=_param_name(error.param))
+    if isinstance(error, click_errors.BadParameter) and error.param is not None:
+        choice = re.search(r"'(.*?)' is not one of (.+?)\.?$", error.message)
+        if choice:
+            choices = choice.group(2).replace("'", "")
+            return msg("cli.bad_choice", name=_param_name(error.param), value=choice.group(1), choices=choices)
+        whole = "integer" in error.message
+        return msg("cli.not_whole" if whole else "cli.bad_value", name=_param_name(error.param))
+    needs = re.match(r"Option '(.+?)' requires an argument", error.message)
+    if needs:
+        return msg("cli.needs_value", name=needs.group(1))
+    command = re.match(r"No such command '(.+?)'", error.message)
+    if command:
+        return msg("cli.no_such_command", name=command.group(1))
+    extra = re.match(r"Got unexpected extra arguments? \((.+)\)", error.message)
+    if extra:
+        return msg("cli.extra_argument", value=extra.group(1))
+    return error.format_message()
+
+
+def _param_name(param: click.Parameter) -> str:
+    opts = getattr(param, "opts", None)
+    return opts[0] if opts and getattr(param, "param_type_name", "") == "option" else (param.name or '').upper()
+
 
 app = typer.Typer(
     name="advisor",
+    cls=Commands,
     help="Advice on contracting Wmo 2015 support and youth care (Jeugdwet) for Dutch municipalities.",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out.print(f"advisor {version('advisor')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Advice on contracting Wmo 2015 support and youth care (Jeugdwet) for Dutch municipalities."""
 
 
 class Format(str, Enum):
@@ -39,7 +136,7 @@ class Lang(str, Enum):
     en = "en"
 
 
-LangOption = Annotated[Lang, typer.Option("--lang", "-l", help="Language of the output: nl or en.")]
+LangOption = Annotated[Lang, typer.Option("--lang", "-l", help="Language of the run: nl or en.")]
 AsOfOption = Annotated[
     Optional[str],
     typer.Option("--as-of", help="Date the advice applies to (YYYY-MM-DD); default: the scenario's as_of, else today."),
@@ -51,27 +148,34 @@ KnowledgeOption = Annotated[
 
 
 @contextmanager
-def handled():
-    """The one place errors become messages and exit codes; no tracebacks for users."""
+def handled(lang: "Lang | None" = None):
+    """The one place errors become messages and exit codes; no tracebacks for users.
+    It also sets the language of the run, so every message below is in that language."""
+    if lang is not None:
+        i18n.use(lang.value)
     try:
         yield
     except typer.Exit:
         raise
     except InputError as error:
         for problem in error.problems:
-            err.print(f"[red]error:[/red] {problem}", markup=True, highlight=False, soft_wrap=True)
+            _error(str(problem))
         raise typer.Exit(error.exit_code) from None
     except AdvisorError as error:
-        err.print(f"[red]error:[/red] {error}", soft_wrap=True)
+        _error(str(error))
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
-        err.print("interrupted")
+        err.print(msg("error.interrupted"))
         raise typer.Exit(130) from None
     except Exception as error:  # noqa: BLE001 - a bug: say so briefly, keep the traceback on request
         if os.environ.get("ADVISOR_DEBUG"):
             raise
-        err.print(f"[red]internal error:[/red] {type(error).__name__}: {error} (set ADVISOR_DEBUG=1 for a traceback)")
+        err.print(f"[red]{escape(msg('error.internal', error=f'{type(error).__name__}: {error}'))}[/red]", soft_wrap=True)
         raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _error(text: str) -> None:
+    err.print(f"[red]{msg('error.prefix')}:[/red] {escape(text)}", soft_wrap=True)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -80,7 +184,7 @@ def _date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        err.print(f"[red]error:[/red] --as-of: '{value}' is not a date; write YYYY-MM-DD")
+        _error(f"--as-of: {msg('error.not_a_date', value=value)}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
@@ -98,7 +202,7 @@ def advise(
     from advisor.advise import advise_file
     from advisor.knowledge import load_knowledge
 
-    with handled():
+    with handled(lang):
         kb = load_knowledge(knowledge)
         advice = advise_file(kb, file, _date(as_of))
         if output:
@@ -128,11 +232,11 @@ def batch(
     from advisor import batch as batches
     from advisor.knowledge import load_knowledge
 
-    with handled():
+    with handled(lang):
         kb = load_knowledge(knowledge)  # a broken knowledge base stops the run before any scenario
         found, problems = batches.collect(inputs)
         for problem in problems:
-            err.print(f"[red]error:[/red] {problem}", soft_wrap=True)
+            _error(str(problem))
         if problems and fail_fast:
             raise typer.Exit(EXIT_FAILED)
         with _progress(len(found)) as advance:
@@ -144,7 +248,7 @@ def batch(
             batches.write_summary(output, results)
         for r in results:
             for problem in r.problems:
-                err.print(f"[red]error:[/red] {problem}", soft_wrap=True)
+                _error(str(problem))
         if format == BatchFormat.csv:
             out.out(batches.csv_text(results), end="", highlight=False)
         elif format == BatchFormat.jsonl:
@@ -185,7 +289,7 @@ def ask(
     from advisor.knowledge import load_knowledge
     from advisor.scenario import load_scenario
 
-    with handled():
+    with handled(lang):
         kb = load_knowledge(knowledge)
         start, title, stored_date = {}, name, _date(as_of)
         if resume or answers:
@@ -240,7 +344,7 @@ def explain(
     from advisor.knowledge import load_knowledge
     from advisor.render import explanation as ex
 
-    with handled():
+    with handled(lang):
         kb = load_knowledge(knowledge)
         advice = advise_file(kb, file, _date(as_of))
         view = ex.trace_view(kb, advice, lang.value, eligible=step)
@@ -290,7 +394,7 @@ def whatif(
     from advisor.render import explanation as ex
     from advisor.whatif import compare, parse_settings
 
-    with handled():
+    with handled(lang):
         kb = load_knowledge(knowledge)
         before = advise_file(kb, file, _date(as_of))
         view = ex.whatif_view(kb, compare(kb, before, parse_settings(kb, set_)), lang.value)
@@ -310,15 +414,16 @@ class ValidateFormat(str, Enum):
 @app.command()
 def validate(
     folder: Annotated[Optional[Path], typer.Argument(help="Folder of validation cases (default: validation/cases).")] = None,
-    format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="text or markdown.")] = ValidateFormat.text,
+    format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="text or markdown (the report, in English like its analyses).")] = ValidateFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    lang: LangOption = Lang.nl,
     knowledge: KnowledgeOption = None,
 ) -> None:
     """Run the documented municipal decisions and report how often the advisor agrees, and where not."""
     from advisor import validation
     from advisor.knowledge import load_knowledge
 
-    with handled():
+    with handled(lang):
         kb = load_knowledge(knowledge)
         folder = folder or kb.root / "validation" / "cases"
         results = validation.run_cases(kb, folder)
@@ -330,19 +435,28 @@ def validate(
             else:
                 out.out(text, end="", highlight=False)
         else:
-            summary = validation.summarise(results)
-            out.print(f"{summary.cases} cases: {summary.out_of_scope} outside the advisor's knowledge, {summary.invalid} invalid")
-            for dim, (agree, n) in summary.agreement.items():
-                out.print(f"  {dim}: {agree}/{n}" + (f" ({100 * agree / n:.0f}%)" if n else ""))
-            for r in results:
-                for problem in r.problems:
-                    err.print(f"[red]error:[/red] {problem}", soft_wrap=True)
-                for o in r.outcomes:
-                    if not o.agrees and r.in_scope:
-                        out.print(f"  [yellow]differs[/yellow] {Path(r.path).name} {o.dimension}: decided {o.expected}, "
-                                  f"advised {o.got or '—'} ({', '.join(o.deciding) or 'no rule'})", soft_wrap=True)
+            _validation_text(kb, results)
         if any(r.problems for r in results):
             raise typer.Exit(EXIT_FAILED)
+
+
+def _validation_text(kb, results) -> None:
+    from advisor import validation
+    from advisor.i18n import t
+
+    summary = validation.summarise(results)
+    out.print(msg("validate.summary", cases=msg("validate.cases", n=summary.cases), out_of_scope=summary.out_of_scope, invalid=summary.invalid))
+    lang = i18n.current()
+    for dim, (agree, n) in summary.agreement.items():
+        out.print(f"  {t(kb.dimensions[dim].name, lang)}: {agree}/{n}" + (f" ({100 * agree / n:.0f}%)" if n else ""))
+    for r in results:
+        for problem in r.problems:
+            _error(str(problem))
+        for o in r.outcomes:
+            if not o.agrees and r.in_scope:
+                text = msg("validate.differs", case=Path(r.path).name, dimension=t(kb.dimensions[o.dimension].name, lang),
+                           decided=o.expected, advised=o.got or "—", rules=", ".join(o.deciding) or msg("validate.no_rule"))
+                out.print(f"  [yellow]{msg('validate.differs_mark')}[/yellow] {escape(text)}", soft_wrap=True)
 
 
 @app.command()
@@ -422,7 +536,7 @@ def kb_coverage(
         kb = load_knowledge(knowledge)
         result = coverage(kb, scenario_files(paths), _date(as_of))
         for problem in result.problems:
-            err.print(f"[red]error:[/red] {problem}", soft_wrap=True)
+            _error(str(problem))
         by_file = result.by_file(kb)
         if format == Format.json:
             data = {"scenarios": result.scenarios, "files": {f: dict(rules) for f, rules in by_file.items()}}
@@ -451,7 +565,7 @@ def kb_docs(
     from advisor.kb.docs import reference
     from advisor.knowledge import load_knowledge
 
-    with handled():
+    with handled(lang):
         text = reference(load_knowledge(knowledge), lang.value)
         if output:
             write_atomic(output, text)

@@ -11,6 +11,7 @@ from advisor import conditions
 from advisor.advise import Advice, advise, candidates
 from advisor.answers import index, to_facts
 from advisor.errors import InputError, Problem
+from advisor.i18n import msg
 from advisor.knowledge import KnowledgeBase, suggest
 from advisor.trace import Step
 
@@ -126,7 +127,7 @@ def resolve_option(kb: KnowledgeBase, text: str) -> tuple[str, str]:
             if wanted in {n.replace(" ", "_") for n in names}:
                 return dim.id, o.id
     allowed = [o.id for d in kb.dimensions.values() for o in d.options]
-    raise InputError([Problem("--why-not", f"'{text}' is not an option{suggest(wanted, allowed)}")])
+    raise InputError([Problem("--why-not", msg("error.not_an_option_any", text=text, hint=suggest(wanted, allowed)))])
 
 
 def why_not(kb: KnowledgeBase, advice: Advice, option_text: str) -> WhyNot:

@@ -3,11 +3,12 @@
 Every text the advisor itself shows is in one message catalogue per language
 (`advisor/messages/nl.yaml`, `en.yaml`), under the same keys; the knowledge carries its own
 texts side by side (`{nl: ..., en: ...}`). A command sets the language of its run once with
-`use`; messages made deeper down (an answer that does not fit, a file that cannot be read)
-are then in that language too."""
+`use` (or `using`); messages made deeper down (an answer that does not fit, a file that
+cannot be read) are then in that language too. Outside a command, messages are in English."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
@@ -18,12 +19,22 @@ import yaml
 Lang = Literal["nl", "en"]
 LANGS = ("nl", "en")
 CATALOGUES = Path(__file__).parent / "messages"
-_current: ContextVar[str] = ContextVar("advisor_language", default="nl")
+_current: ContextVar[str] = ContextVar("advisor_language", default="en")
 
 
 def use(lang: Lang) -> None:
     """Set the language of this run."""
     _current.set(lang)
+
+
+@contextmanager
+def using(lang: Lang):
+    """The language of what runs inside; the one before is restored afterwards."""
+    token = _current.set(lang)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def current() -> Lang:

@@ -16,6 +16,7 @@ from pathlib import Path
 from advisor import conditions
 from advisor.engine import CompiledRule, Ruleset
 from advisor.errors import InputError, Problem
+from advisor.i18n import msg
 from advisor.models import (
     CareForms,
     Dimension,
@@ -269,4 +270,4 @@ def _load_rules(folder: Path, problems: list[Problem]) -> list[LoadedRule]:
 
 def suggest(word: str, allowed) -> str:
     close = difflib.get_close_matches(str(word), [str(a) for a in allowed], n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return msg("error.did_you_mean", word=close[0]) if close else ""

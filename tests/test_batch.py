@@ -46,8 +46,8 @@ def test_bad_inputs_are_reported_and_the_run_goes_on(inputs):
         "dyslexie_open_house_routine": "advised", "mlw_crisis": "advised",
     }
     errors = result.stderr
-    assert f"{inputs / 'bad.yaml'}:4 answers.selectoin: is not a question; did you mean 'selection'?" in errors
-    assert f"{inputs / 'rows.csv'}:3 selection: 'maybe' is not an option" in errors
+    assert f"{inputs / 'bad.yaml'}:4 answers.selectoin: is geen vraag; bedoelt u 'selection'?" in errors
+    assert f"{inputs / 'rows.csv'}:3 selection: 'maybe' is geen optie" in errors
     assert f"{inputs / 'broken.yaml'}: is a binary file" in errors
 
 

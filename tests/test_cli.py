@@ -61,7 +61,7 @@ def test_as_of_overrides_the_scenario_date():
 
 def test_bad_date_is_a_clear_error():
     result = invoke("advise", EXAMPLE, "--as-of", "1-6-2026")
-    assert result.exit_code == 2 and "not a date" in result.output
+    assert result.exit_code == 2 and "is geen datum" in result.output
 
 
 def test_invalid_scenario_exits_2_with_file_key_and_line(tmp_path):
@@ -69,13 +69,13 @@ def test_invalid_scenario_exits_2_with_file_key_and_line(tmp_path):
     bad.write_text("scenario: x\nanswers:\n  care_form: thuiszorg\n", encoding="utf-8")
     result = invoke("advise", bad)
     assert result.exit_code == 2
-    assert f"{bad}:3 answers.care_form: 'thuiszorg' is not an option" in result.output
+    assert f"{bad}:3 answers.care_form: 'thuiszorg' is geen optie" in result.output
     assert "Traceback" not in result.output
 
 
 def test_missing_file_exits_2():
     result = invoke("advise", "no/such/file.yaml")
-    assert result.exit_code == 2 and "cannot be read" in result.output
+    assert result.exit_code == 2 and "kan niet worden gelezen: het bestand bestaat niet" in result.output
 
 
 def test_schema_lists_questions_and_options():

@@ -49,7 +49,7 @@ def test_hostile_scenario_files_fail_cleanly(tmp_path, kind):
     path.write_bytes(HOSTILE[kind])
     result = advisor("advise", str(path))
     assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr and "error:" in result.stderr
+    assert "Traceback" not in result.stderr and "fout:" in result.stderr
     assert str(path) in result.stderr
     assert "pwned" not in result.stdout + result.stderr
 
@@ -76,5 +76,5 @@ def test_hostile_knowledge_files_fail_cleanly(tmp_path):
     (tmp_path / "knowledge" / "glossary.yaml").write_bytes(b"\x00\x01")
     result = advisor("advise", str(ROOT / "examples" / "scenarios" / "mlw_crisis.yaml"), "--knowledge", str(tmp_path))
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "knowledge/glossary.yaml: is a binary file" in result.stderr
-    assert "rules/zz_bomb.yaml" in result.stderr and "aliases expanded" in result.stderr
+    assert "knowledge/glossary.yaml: is een binair bestand" in result.stderr
+    assert "rules/zz_bomb.yaml" in result.stderr and "aliassen uitgeschreven" in result.stderr

@@ -30,9 +30,6 @@ def test_a_count_picks_its_form():
 
 
 def test_the_language_of_a_run_is_set_in_one_place():
-    i18n.use("en")
-    try:
-        assert i18n.msg("report.warnings") == "Warnings"
-    finally:
-        i18n.use("nl")
-    assert i18n.msg("report.warnings") == "Waarschuwingen"
+    with i18n.using("nl"):
+        assert i18n.msg("report.warnings") == "Waarschuwingen"
+    assert i18n.msg("report.warnings") == "Warnings"

@@ -219,4 +219,4 @@ def test_ask_with_answers_only_asks_what_is_missing(tmp_path, kb):
 
 def test_ask_resume_of_a_missing_file_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(app, ["ask", "--resume", str(tmp_path / "none.yaml")])
-    assert result.exit_code == 2 and "cannot be read" in result.output
+    assert result.exit_code == 2 and "kan niet worden gelezen" in result.output

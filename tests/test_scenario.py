@@ -34,7 +34,7 @@ def test_value_outside_the_options_lists_what_is_allowed(kb, tmp_path):
 def test_every_problem_is_reported_at_once(kb, tmp_path):
     msgs = problems(kb, tmp_path, "scenario: x\nanswers:\n  area_based: misschien\n  municipalities: -2\n  motives: [x]\n")
     assert len(msgs) == 3
-    assert "expected yes or no" in msgs[0] and "0 or more" in msgs[1] and "'x' not an option" in msgs[2]
+    assert "expected yes or no" in msgs[0] and "0 or more" in msgs[1] and "'x' is not an option" in msgs[2]
 
 
 def test_missing_and_unknown_top_level_keys(kb, tmp_path):
@@ -99,6 +99,6 @@ def test_a_multiple_choice_over_care_forms_takes_care_forms_and_its_own_options(
     path.write_text("scenario: x\nanswers:\n  care_form: huishoudelijke_hulp\n  other_care_forms: none\n")
     assert load_scenario(kb, path).answers["other_care_forms"] == ["none"]
     [msg] = problems(kb, tmp_path, "scenario: x\nanswers:\n  other_care_forms: [thuiszorg]\n")
-    assert "'thuiszorg' not an option" in msg and "begeleid_wonen_jeugd, none" in msg
+    assert "'thuiszorg' is not an option" in msg and "begeleid_wonen_jeugd, none" in msg
     choices = kb.choices(kb.questions["other_care_forms"])
     assert choices[-1] == "none" and "clientondersteuning" in choices
