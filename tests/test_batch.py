@@ -48,7 +48,7 @@ def test_bad_inputs_are_reported_and_the_run_goes_on(inputs):
     errors = result.stderr
     assert f"{inputs / 'bad.yaml'}:4 answers.selectoin: is geen vraag; bedoelt u 'selection'?" in errors
     assert f"{inputs / 'rows.csv'}:3 selection: 'maybe' is geen optie" in errors
-    assert f"{inputs / 'broken.yaml'}: is a binary file" in errors
+    assert f"{inputs / 'broken.yaml'}: is een binair bestand" in errors
 
 
 def test_a_clean_batch_exits_0_and_shows_the_overview():
