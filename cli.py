@@ -129,6 +129,12 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    html = "html"
+
+
+class KbFormat(str, Enum):
+    text = "text"
+    json = "json"
 
 
 class Lang(str, Enum):
@@ -191,7 +197,7 @@ def _date(value: str | None) -> dt.date | None:
 @app.command()
 def advise(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="text, json or markdown.")] = Format.text,
+    format: Annotated[Format, typer.Option("--format", "-f", help="text, json, markdown or html (a self-contained page that prints to PDF).")] = Format.text,
     lang: LangOption = Lang.nl,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of the screen.")] = None,
     as_of: AsOfOption = None,
@@ -523,7 +529,7 @@ def kb_test(
 @kb_app.command("coverage")
 def kb_coverage(
     paths: Annotated[list[Path], typer.Argument(help="Scenario files or folders.")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    format: Annotated[KbFormat, typer.Option("--format", "-f", help="text or json.")] = KbFormat.text,
     as_of: AsOfOption = None,
     knowledge: KnowledgeOption = None,
 ) -> None:
@@ -538,7 +544,7 @@ def kb_coverage(
         for problem in result.problems:
             _error(str(problem))
         by_file = result.by_file(kb)
-        if format == Format.json:
+        if format == KbFormat.json:
             data = {"scenarios": result.scenarios, "files": {f: dict(rules) for f, rules in by_file.items()}}
             out.out(json.dumps(data, ensure_ascii=False, indent=2), highlight=False)
         else:

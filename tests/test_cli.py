@@ -24,7 +24,8 @@ def test_advise_text_in_dutch_by_default():
     result = invoke("advise", EXAMPLE)
     assert result.exit_code == 0, result.output
     assert "Advies voor" in result.output and "Overheidsopdracht" in result.output
-    assert "SAS-procedure" in result.output and "instrument.material_public_contract" in result.output
+    assert "SAS-procedure" in result.output and "Wie kiest tussen aanbieders" in result.output
+    assert "instrument.material_public_contract" not in result.output  # rule ids are for explain and the appendix
 
 
 def test_advise_text_in_english():
@@ -48,7 +49,7 @@ def test_advise_markdown_to_a_file(tmp_path):
     result = invoke("advise", EXAMPLE, "--format", "markdown", "--output", out)
     assert result.exit_code == 0 and result.output == ""
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("# Advies voor: Friese gemeenten") and "## Afgevuurde regels" in text
+    assert text.startswith("# Advies voor: Friese gemeenten") and "## Bijlage: afgevuurde regels" in text
 
 
 def test_as_of_overrides_the_scenario_date():

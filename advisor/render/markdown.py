@@ -1,4 +1,5 @@
-"""Markdown: a report a consultant can hand to a client."""
+"""Markdown: a report a consultant can hand to a client. It opens with a management summary;
+rule ids stay out of the running text and are listed in the appendix."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ def render(view: dict) -> str:
     lang = view["language"]
     out = [f"# {msg('report.advice_for', lang)}: {view['scenario']}", ""]
     out += [f"*{msg('report.applies_on', lang)} {view['as_of']} · {msg('report.reviewed', lang)} {view['knowledge_reviewed']}. {view['disclaimer']}*", ""]
-    if view["status"] == "out_of_scope":
-        out += [f"**{msg('report.out_of_scope', lang)}**", ""]
+    for key in ("description", "source"):
+        if view[key]:
+            out += [f"**{msg('summary.' + key, lang)}:** {view[key]}", ""]
+    out += summary(view["summary"], lang)
     if view["decisions"]:
-        out += [f"| | {msg('report.recommended', lang)} | |", "|---|---|---|"]
+        out += [f"| | {msg('report.recommended', lang)} | {msg('summary.note', lang)} |", "|---|---|---|"]
         for d in view["decisions"]:
             out.append(f"| {d['name']} | {d['recommended_name'] or '—'} | {_flag(d, lang)} |")
         out.append("")
@@ -20,31 +23,48 @@ def render(view: dict) -> str:
         because = "; ".join(r["title"] for r in a["reasons"])
         out += [f"**{msg('report.assumption', lang)}:** {a['text']} → **{a['shown']}**  ",
                 f"*{msg('report.assumption_intro', lang)} ({msg('report.because_of', lang)}: {because}).*", ""]
-    for c in view["conditional"]:
-        out += [f"**{msg('report.depends_on', lang)}:** {c['text']}", ""]
-        if c["mixed_evidence"]:
-            out += [f"*{msg('report.mixed_evidence', lang)}*", ""]
-        for b in c["branches"]:
-            route = " · ".join(f"{r['name']}: {r['option_name']}" for r in b["route"])
-            mark = f" ({msg('report.assumed_mark', lang)})" if b["likely"] else ""
-            out.append(f"- {b['answer']}{mark} → {route}")
-        out.append("")
     out += _reasons(msg("report.warnings", lang), view["warnings"], lang, severity=True)
     for d in view["decisions"]:
         out += _decision(d, lang)
     out += _reasons(msg("report.process_advice", lang), view["advice"], lang)
     if view["missing"]:
         out += [f"## {msg('report.missing', lang)}", ""]
-        out += [f"- {m['text']} (`{m['question']}`; {msg('report.affects', lang)}: {', '.join(m['affects'])})" for m in view["missing"]]
+        out += [f"- {m['text']}" + (f" ({msg('report.affects', lang)}: {', '.join(m['affects'])})" if m["affects"] else "") for m in view["missing"]]
         out.append("")
     out += [f"## {msg('report.answers', lang)}", "", "| | |", "|---|---|"]
     out += [f"| {a['text']} | {a['shown']} |" for a in view["answers"]]
     out.append("")
     if "trace" in view:
-        out += [f"## {msg('report.rules_fired', lang)}", ""]
-        out += [f"{s['order']}. `{s['rule']}` {s['title']} ({s['stage']})" for s in view["trace"] if s["kind"] == "rule"]
+        out += [f"## {msg('summary.trace', lang)}", "", msg("summary.trace_intro", lang), ""]
+        out += [f"{n}. {s['title']} — {s['stage_name']} (`{s['rule']}`)" for n, s in enumerate(fired(view), 1)]
         out.append("")
     return "\n".join(out)
+
+
+def fired(view: dict) -> list[dict]:
+    """The rule firings of the trace (numbered 1, 2, 3 ... by the renderers, without gaps)."""
+    return [s for s in view.get("trace", []) if s["kind"] == "rule"]
+
+
+def summary(s: dict, lang) -> list[str]:
+    out = [f"## {msg('summary.title', lang)}", "", " ".join(x for x in (s["route"], s["other"], s["undecided"]) if x), ""]
+    sections = (
+        ("summary.reasons", [f"{r['dimension']}: {r['title']}" for r in s["reasons"]]),
+        ("summary.warnings", [f"[{msg('report.severity.' + w['severity'], lang)}] {w['title']}" for w in s["warnings"]]),
+        ("summary.assumptions", s["assumptions"]),
+    )
+    for key, items in sections:
+        if items:
+            out += [f"**{msg(key, lang)}**", ""] + [f"- {item}" for item in items] + [""]
+    if s["open"]:
+        out += [f"**{msg('summary.open', lang)}**", ""]
+        for q in s["open"]:
+            out.append(f"- {q['question']}")
+            out += [f"  - {a}" for a in q["answers"]]
+        out.append("")
+    if s["other_missing"]:
+        out += [msg("summary.other_missing", lang, n=s["other_missing"]), ""]
+    return out
 
 
 def _flag(d: dict, lang) -> str:
@@ -58,7 +78,7 @@ def _flag(d: dict, lang) -> str:
 def _decision(d: dict, lang) -> list[str]:
     out = [f"## {d['name']}: {d['recommended_name'] or msg('report.no_advice', lang)}", ""]
     if d["recommended"] is None:
-        out += [msg('report.undecided', lang), ""] + [f"- {q}" for q in d["missing_text"]] + [""]
+        out += [msg("report.undecided", lang), ""] + [f"- {q}" for q in d["missing_text"]] + [""]
     chosen = next((o for o in d["options"] if o["option"] == d["recommended"]), None)
     if chosen:
         out += _list(msg("report.for", lang), chosen["for"], lang) + _list(msg("report.against", lang), chosen["against"], lang)
@@ -71,7 +91,7 @@ def _decision(d: dict, lang) -> list[str]:
         out.append("")
     if d["excluded"]:
         out += [f"**{msg('report.excluded', lang)}**", ""]
-        out += [f"- {', '.join(g['options'])}: {g['reason']['title']} (`{g['reason']['rule']}`)" for g in d["excluded"]]
+        out += [f"- {', '.join(g['options'])}: {g['reason']['title']}" for g in d["excluded"]]
         out.append("")
     for f in d["context"]:
         out += [f"> {msg('report.context', lang)}: {f['text']} ({f['source']})", ""]
@@ -89,7 +109,7 @@ def _list(title: str, reasons: list[dict], lang) -> list[str]:
 
 
 def _item(r: dict, lang, tag: str = "") -> list[str]:
-    out = [f"- {tag}**{r['title']}** (`{r['rule']}`): {r['text']}  "]
+    out = [f"- {tag}**{r['title']}**: {r['text']}  "]
     if r["since_report"]:
         out.append(f"  {msg('report.since_report', lang)}: {r['since_report']}  ")
     if r["check_with_lawyer"]:

@@ -47,7 +47,8 @@ def render(view: dict, console: Console) -> None:
     if view["missing"]:
         console.print(f"\n[bold]{msg('report.missing', lang)}[/bold]")
         for m in view["missing"]:
-            console.print(f"? {escape(m['text'])} [dim]({m['question']}; {msg('report.affects', lang)}: {', '.join(m['affects'])})[/dim]")
+            affects = f" [dim]({msg('report.affects', lang)}: {escape(', '.join(m['affects']))})[/dim]" if m["affects"] else ""
+            console.print(f"? {escape(m['text'])}{affects}")
 
 
 def _summary(view: dict, lang) -> Table:
@@ -72,7 +73,7 @@ def _reason(r: dict, lang, mark: str = "") -> Group:
         body.append(f"[bold yellow]{escape(r['check_with_lawyer'])}[/bold yellow]")
     body.append(f"[dim]{msg('report.sources', lang)}: {escape('; '.join(r['sources']))}[/dim]")
     body += [f"[dim italic]{msg('report.context', lang)}: {escape(f['text'])}[/dim italic]" for f in r["figures"]]
-    head = f"{mark}[bold]{escape(r['title'])}[/bold] [dim]({r['rule']})[/dim]"
+    head = f"{mark}[bold]{escape(r['title'])}[/bold]"
     return Group(head, Padding(Group(*body), (0, 0, 0, 2)))
 
 
@@ -97,7 +98,7 @@ def _decision(d: dict, lang) -> Panel:
         parts.append(f"[underline]{msg('report.excluded', lang)}[/underline]")
         for group in d["excluded"]:
             reason = group["reason"]
-            parts.append(f"[red]✗[/red] {escape(', '.join(group['options']))} — {escape(reason['title'])} [dim]({reason['rule']})[/dim]")
+            parts.append(f"[red]✗[/red] {escape(', '.join(group['options']))} — {escape(reason['title'])}")
     for f in d["context"]:
         parts.append(f"[dim italic]{msg('report.context', lang)}: {escape(f['text'])} ({escape(f['source'])})[/dim italic]")
     title = f"{d['name']}: [bold green]{escape(d['recommended_name'] or msg('report.no_advice', lang))}[/bold green]"

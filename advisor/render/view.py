@@ -25,6 +25,8 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
         "knowledge_reviewed": advice.reviewed.isoformat(),
         "language": lang,
         "status": advice.status,
+        "description": advice.description,
+        "source": advice.source,
         "disclaimer": msg("report.disclaimer", lang),
         "answers": [_answer(kb, names, q, v, lang) for q, v in advice.answers.items()],
         "decisions": [
@@ -54,11 +56,13 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
             for m in advice.missing
         ],
     }
+    view["summary"] = summary(view, lang)
     if trace:
         view["trace"] = [
             {
                 "order": s.order,
                 "stage": s.stage,
+                "stage_name": msg(f"stage.{s.stage}", lang),
                 "kind": s.kind,
                 "rule": s.rule,
                 "title": _step_title(kb, names, s, lang),
@@ -68,6 +72,55 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
             for s in advice.trace.steps
         ]
     return view
+
+
+ROUTE = ("instrument", "regime", "procedure")  # the route a summary opens with: instrument, legal frame, design
+
+
+def summary(view: dict, lang: Lang) -> dict[str, Any]:
+    """The management summary: the route in a sentence or two, the main reasons, the warnings
+    that matter, the assumptions, and what each open question would change."""
+    decisions = {d["dimension"]: d for d in view["decisions"]}
+    if view["status"] == "out_of_scope":
+        stop = next((w for w in view["warnings"] if w["severity"] == "high"), None)
+        route = msg("summary.out_of_scope", lang) + (f" {stop['text']}" if stop else "")
+        rest = [d for d in view["decisions"] if d["recommended"]]
+        other = msg("summary.still", lang, decisions=_pairs(rest)) if rest else ""
+    else:
+        named = {dim: (decisions[dim]["recommended_name"] if dim in decisions else None) for dim in ROUTE}
+        route = msg("summary.route", lang, **{k: v or msg("report.no_advice_yet", lang) for k, v in named.items()})
+        rest = [d for d in view["decisions"] if d["dimension"] not in ROUTE and d["recommended"]]
+        other = msg("summary.other", lang, decisions=_pairs(rest)) if rest else ""
+    open_dims = [d["name"] for d in view["decisions"] if not d["recommended"]]
+    return {
+        "route": route,
+        "other": other,
+        "undecided": msg("summary.undecided", lang, dimensions=", ".join(open_dims)) if open_dims and view["status"] != "out_of_scope" else "",
+        "reasons": [
+            {"dimension": decisions[dim]["name"], "title": best["title"]}
+            for dim in ROUTE if dim in decisions
+            for best in _main_reason(decisions[dim])
+        ],
+        "warnings": [{"severity": w["severity"], "title": w["title"]} for w in view["warnings"] if w["severity"] in ("high", "medium")],
+        "assumptions": [f"{a['text']} → {a['shown']}" for a in view["assumptions"]],
+        "open": [
+            {"question": c["text"], "answers": [f"{b['answer']} → " + "; ".join(f"{r['name']}: {r['option_name']}" for r in b["route"]) for b in c["branches"]]}
+            for c in view["conditional"]
+        ],
+        "other_missing": len([m for m in view["missing"] if m["question"] not in {c["question"] for c in view["conditional"]}]),
+    }
+
+
+def _pairs(decisions: list[dict]) -> str:
+    return "; ".join(f"{d['name']}: {d['recommended_name']}" for d in decisions)
+
+
+def _main_reason(decision: dict) -> list[dict]:
+    """The strongest reason for the recommended option (the first among equals)."""
+    chosen = next((o for o in decision["options"] if o["option"] == decision["recommended"]), None)
+    if not chosen or not chosen["for"]:
+        return []
+    return [max(chosen["for"], key=lambda r: r["weight"])]
 
 
 def _step_title(kb: KnowledgeBase, names: "_Names", step, lang: Lang) -> str:
