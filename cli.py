@@ -226,7 +226,7 @@ class BatchFormat(str, Enum):
 @app.command()
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="Scenario files, folders, globs, or CSV files (a row per scenario).")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write reports and summary.csv/json here.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write a report per scenario (JSON, Markdown, HTML) and summary.csv/json/md/html here.")] = None,
     format: Annotated[BatchFormat, typer.Option("--format", "-f", help="table, csv or jsonl on standard output.")] = BatchFormat.table,
     lang: LangOption = Lang.nl,
     as_of: AsOfOption = None,
@@ -243,6 +243,9 @@ def batch(
         found, problems = batches.collect(inputs)
         for problem in problems:
             _error(str(problem))
+        if not found:
+            _error(msg("error.no_scenarios", inputs=", ".join(inputs)))
+            raise typer.Exit(EXIT_BAD_INPUT)
         if problems and fail_fast:
             raise typer.Exit(EXIT_FAILED)
         with _progress(len(found)) as advance:
@@ -251,7 +254,11 @@ def batch(
                 output=output, processes=jobs, fail_fast=fail_fast, progress=advance,
             )
         if output:
+            from advisor.render import batch as batch_view
+
             batches.write_summary(output, results)
+            write_atomic(output / "summary.md", batch_view.summary_markdown(results, kb, lang.value))
+            write_atomic(output / "summary.html", batch_view.summary_html(results, kb, lang.value))
         for r in results:
             for problem in r.problems:
                 _error(str(problem))
@@ -276,7 +283,7 @@ def _progress(total: int):
     from rich.progress import Progress
 
     with Progress(console=err, transient=True) as bar:
-        task = bar.add_task("advising", total=total)
+        task = bar.add_task(msg("cli.progress"), total=total)
         yield lambda _result: bar.advance(task)
 
 

@@ -191,6 +191,8 @@ def summarise(advice: Advice) -> dict[str, Any]:
         "close_calls": [d.dimension for d in advice.decisions if d.close_call],
         "warnings": len(advice.warnings),
         "warning_rules": [w.reason.rule for w in advice.warnings],
+        "expected": dict(advice.expected),
+        "differs_from_expected": advice.differs_from_expected(),
     }
 
 
@@ -231,8 +233,8 @@ def _results(jobs: list[Job], root, settings, processes: int) -> Iterator[Result
 
 
 # --- outputs -------------------------------------------------------------------
-SUFFIX = {"json": "json", "markdown": "md"}
-CSV_COLUMNS = ("id", "scenario", "source", "status", "as_of", "care_form", "contract_value", *SUMMARY_DIMENSIONS, "close_calls", "warnings", "error")
+SUFFIX = {"json": "json", "markdown": "md", "html": "html"}
+CSV_COLUMNS = ("id", "scenario", "source", "status", "as_of", "care_form", "contract_value", *SUMMARY_DIMENSIONS, "close_calls", "warnings", "matches_expected", "error")
 
 
 def rows(results: list[Result]) -> list[dict[str, Any]]:
@@ -264,12 +266,19 @@ def overview(results: list[Result]) -> dict[str, Any]:
     }
 
 
+def matches(row: dict[str, Any]) -> bool | None:
+    """Does the advice match the scenario's `expected:`? None when it states nothing (or failed)."""
+    if row.get("status") == "error" or not row.get("expected"):
+        return None
+    return not row["differs_from_expected"]
+
+
 def csv_text(results: list[Result]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows(results):
-        writer.writerow({**row, "close_calls": ";".join(row.get("close_calls", []))})
+        writer.writerow({**row, "close_calls": ";".join(row.get("close_calls", [])), "matches_expected": matches(row)})
     return buffer.getvalue()
 
 

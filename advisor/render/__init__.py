@@ -43,6 +43,6 @@ def _render(v: dict, fmt: Format, width: int = 100, compact: bool = False) -> st
 
 
 def reports(advice: Advice, kb: KnowledgeBase, lang: Lang) -> dict[str, str]:
-    """The JSON (compact) and Markdown reports of one advice, from one view."""
+    """The JSON (compact), Markdown and HTML reports of one advice, from one view."""
     v = view.build(advice, kb, lang)
-    return {"json": json.render(v, compact=True), "markdown": markdown.render(v)}
+    return {"json": json.render(v, compact=True), "markdown": markdown.render(v), "html": html.render(v)}
