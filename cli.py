@@ -95,7 +95,7 @@ def _usage_message(error: click_errors.UsageError) -> str:
     return error.format_message()
 
 
-def _param_name(param: click.Parameter) -> str:
+def _param_name(param) -> str:
     opts = getattr(param, "opts", None)
     return opts[0] if opts and getattr(param, "param_type_name", "") == "option" else (param.name or '').upper()
 
@@ -119,7 +119,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main(
+def root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
     """Advice on contracting Wmo 2015 support and youth care (Jeugdwet) for Dutch municipalities."""
@@ -343,8 +343,8 @@ class ExplainFormat(str, Enum):
 @app.command()
 def explain(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
-    step: Annotated[bool, typer.Option("--step", help="Pause after each firing and show the rules eligible next.")] = False,
-    why_not: Annotated[Optional[str], typer.Option("--why-not", help="An option of any dimension, e.g. open_house.")] = None,
+    step: Annotated[bool, typer.Option("--step", help="Pause after each firing (Enter: next, c: rest of the stage, q: quit) and show the rules eligible next.")] = False,
+    why_not: Annotated[Optional[str], typer.Option("--why-not", help="An option of any dimension, e.g. open_house: why it was not recommended.")] = None,
     format: Annotated[ExplainFormat, typer.Option("--format", "-f", help="text, markdown, json or mermaid.")] = ExplainFormat.text,
     lang: LangOption = Lang.nl,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file.")] = None,
@@ -364,7 +364,12 @@ def explain(
         if why_not:
             view["why_not"] = ex.why_not_view(kb, find_why_not(kb, advice, why_not), lang.value)
         if format == ExplainFormat.text and not output:
-            _explain_text(view, lang.value, step)
+            if why_not:
+                ex.why_not_text(view, out)
+            elif step:
+                ex.step_through(view, out, _read)
+            else:
+                ex.trace_text(view, out)
             return
         text = ex.to_string(view, format.value)
         if output:
@@ -373,30 +378,18 @@ def explain(
             out.out(text, end="", highlight=False)
 
 
-def _explain_text(view: dict, lang: str, step: bool) -> None:
-    from advisor.render import explanation as ex
-
-    if not step:
-        ex.trace_text(view, out)
-    else:
-        out.print(f"[bold]{ex.w('trace', lang)}: {view['scenario']}[/bold] [dim](Enter)[/dim]")
-        for stage in view["stages"]:
-            out.rule(f"{ex.w('stage', lang)}: {stage['stage']}", align="left")
-            for item in stage["steps"]:
-                ex.step_text(item, lang, out)
-                if _read("") is None:
-                    return
-        view = {**view, "stages": []}
-        ex.trace_text(view, out)
-    if "why_not" in view:
-        ex.why_not_text(view["why_not"], lang, out)
+class WhatifFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    mermaid = "mermaid"
 
 
 @app.command()
 def whatif(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
-    set_: Annotated[list[str], typer.Option("--set", help="QUESTION=VALUE; repeat for more (lists: a,b).")],
-    format: Annotated[ExplainFormat, typer.Option("--format", "-f", help="text, markdown or json.")] = ExplainFormat.text,
+    set_: Annotated[list[str], typer.Option("--set", help="QUESTION=VALUE, e.g. contract_value=2000000; repeat for more (lists: a,b).")],
+    format: Annotated[WhatifFormat, typer.Option("--format", "-f", help="text, markdown (a table), json or mermaid (answers -> decisions).")] = WhatifFormat.text,
     lang: LangOption = Lang.nl,
     as_of: AsOfOption = None,
     knowledge: KnowledgeOption = None,
@@ -410,11 +403,14 @@ def whatif(
     with handled(lang):
         kb = load_knowledge(knowledge)
         before = advise_file(kb, file, _date(as_of))
-        view = ex.whatif_view(kb, compare(kb, before, parse_settings(kb, set_)), lang.value)
-        if format == ExplainFormat.json:
+        settings = parse_settings(kb, set_)
+        view = ex.whatif_view(kb, compare(kb, before, settings), settings, lang.value)
+        if format == WhatifFormat.json:
             out.out(ex.as_json(view), end="", highlight=False)
-        elif format == ExplainFormat.markdown:
+        elif format == WhatifFormat.markdown:
             out.out(ex.whatif_markdown(view), end="", highlight=False)
+        elif format == WhatifFormat.mermaid:
+            out.out(ex.whatif_mermaid(view), end="", highlight=False)
         else:
             ex.whatif_text(view, out)
 

@@ -53,6 +53,14 @@ class Node:
     kind: str  # answer | derived | decision
     rule: str | None = None
     children: list["Node"] = field(default_factory=list)
+    shown_before: bool = False  # its subtree was already shown in an earlier tree: refer to it
+
+
+def derivations(kb: KnowledgeBase, advice: Advice) -> dict[str, Node | None]:
+    """The trees of every recommendation, in stage order; a subtree shared with an earlier
+    tree (an earlier decision, a derived fact) is shown once and referred to afterwards."""
+    expanded: set = set()
+    return {d.dimension: derivation(kb, advice, d.dimension, expanded) for d in advice.decisions if d.recommended}
 
 
 def derivation(kb: KnowledgeBase, advice: Advice, dimension: str, expanded: set | None = None) -> Node | None:
@@ -85,11 +93,16 @@ def _fact_node(kb, advice, steps, fact, seen: set, expanded: set) -> Node:
     if any(s.kind == "assumption" and fact in s.asserted for s in advice.trace.steps):
         return Node(fact, "assumption")
     if name in kb.dimensions:
-        sub = None if name in expanded else derivation(kb, advice, name, expanded)
+        if name in expanded:
+            return Node(fact, "decision", None, [], shown_before=True)
+        sub = derivation(kb, advice, name, expanded)
         return Node(fact, "decision", None, sub.children if sub else [])
     source = next((s for s in advice.trace.steps if s.kind == "rule" and fact in s.asserted and s.rule not in seen), None)
     if source is None:
         return Node(fact, "derived")
+    if fact in expanded:
+        return Node(fact, "derived", source.rule, [], shown_before=True)
+    expanded.add(fact)
     return Node(fact, "derived", source.rule, _rule_node(kb, advice, steps, source, seen, expanded).children)
 
 

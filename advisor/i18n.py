@@ -81,3 +81,7 @@ def money(amount: float, lang: Lang) -> str:
 
 def yes_no(value: bool, lang: Lang) -> str:
     return msg("report.yes" if value else "report.no", lang)
+
+
+def has(key: str, lang: Lang | None = None) -> bool:
+    return key in catalogue(lang or current())

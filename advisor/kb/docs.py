@@ -5,9 +5,10 @@ its conditions in words, the vocabulary and the glossary."""
 from __future__ import annotations
 
 from advisor.conditions import Test
-from advisor.i18n import Lang, money, msg, t, yes_no
+from advisor.i18n import Lang, money, msg, t
 from advisor.knowledge import KnowledgeBase, LoadedRule
-from advisor.render.view import labels, source
+from advisor.render import phrasing
+from advisor.render.view import source
 
 def h(key: str, lang: Lang) -> str:
     return msg(f"kb.{key}", lang)
@@ -71,49 +72,11 @@ def rule(kb: KnowledgeBase, r: LoadedRule, lang: Lang) -> list[str]:
 
 
 def condition(kb: KnowledgeBase, test: Test, lang: Lang) -> str:
-    q = kb.questions.get(test.fact)
-    op = test.op
-    if q is not None and q.type == "multi" and op in ("eq", "in"):
-        op = "includes" if op == "eq" else "includes_any"
-    words = msg(f"kb.op_{op}", lang)
-    if op in ("exists", "unanswered"):
-        return f"`{test.fact}` {words}"
-    values = ", ".join(value(kb, test.fact, v, lang) for v in test.values())
-    return f"`{test.fact}` {words} {values}"
-
-
-def value(kb: KnowledgeBase, fact: str, v, lang: Lang) -> str:
-    if isinstance(v, bool):
-        return yes_no(v, lang)
-    if isinstance(v, str) and v.startswith("threshold."):
-        name = next(t(th.name, lang) for th in kb.thresholds.thresholds if th.id == v.removeprefix("threshold."))
-        return name.lower()
-    if isinstance(v, (int, float)):
-        return money(v, lang) if fact == "contract_value" else str(v)
-    if fact in kb.questions:
-        return f"{labels(kb, fact, lang).get(v, v)} (`{v}`)"
-    if fact in kb.dimensions:
-        return next(t(o.name, lang) for o in kb.dimensions[fact].options if o.id == v)
-    return f"`{v}`"
+    return phrasing.condition(kb, test, lang, ids=True)
 
 
 def conclusions(kb: KnowledgeBase, r: LoadedRule, lang: Lang) -> list[str]:
-    then = r.rule.then
-    out = []
-    for kind in ("support", "oppose", "exclude"):
-        for dim, options in getattr(then, kind).items():
-            names = [value(kb, dim, o, lang) for o in ([options] if isinstance(options, str) else options)]
-            weight = f" ({h('weight', lang)} {then.weight})" if kind != "exclude" else ""
-            out.append(f"{h(kind, lang)} {t(kb.dimensions[dim].name, lang)}: {', '.join(names)}{weight}")
-    for name, v in then.derive.items():
-        out.append(f"{h('derive', lang)} `{name}` = `{v}`")
-    if then.warning:
-        out.append(f"{h('warning', lang)} ({msg('report.severity.' + then.warning, lang)})")
-    if then.advice:
-        out.append(h("advice", lang))
-    if then.stop:
-        out.append(h("stop", lang))
-    return out
+    return phrasing.conclusions(kb, r, lang, ids=True)
 
 
 def vocabulary(kb: KnowledgeBase, lang: Lang) -> list[str]:
