@@ -206,7 +206,7 @@ def advise(
     """Advise on one scenario: instrument, procedure, funding, contract form, providers, segment."""
     from advisor import render
     from advisor.advise import advise_file
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
 
     with handled(lang):
         kb = load_knowledge(knowledge)
@@ -236,7 +236,7 @@ def batch(
 ) -> None:
     """Advise on many scenarios at once; a bad one is reported and the run goes on."""
     from advisor import batch as batches
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
 
     with handled(lang):
         kb = load_knowledge(knowledge)  # a broken knowledge base stops the run before any scenario
@@ -299,7 +299,7 @@ def ask(
 ) -> None:
     """Answer questions one at a time and get the advice; every answer is saved at once."""
     from advisor.interview import Interview
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
     from advisor.scenario import load_scenario
 
     with handled(lang):
@@ -354,7 +354,7 @@ def explain(
     """Show the reasoning step by step, how each recommendation was derived, and why not another option."""
     from advisor.advise import advise_file
     from advisor.explain import why_not as find_why_not
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
     from advisor.render import explanation as ex
 
     with handled(lang):
@@ -396,7 +396,7 @@ def whatif(
 ) -> None:
     """Run the scenario with changed answers and show what changes in the advice, and which rules made the difference."""
     from advisor.advise import advise_file
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
     from advisor.render import explanation as ex
     from advisor.whatif import compare, parse_settings
 
@@ -430,7 +430,7 @@ def validate(
 ) -> None:
     """Run the documented municipal decisions and report how often the advisor agrees, and where not."""
     from advisor import validation
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
 
     with handled(lang):
         kb = load_knowledge(knowledge)
@@ -471,7 +471,7 @@ def _validation_text(kb, results) -> None:
 @app.command()
 def schema(knowledge: KnowledgeOption = None) -> None:
     """Print the JSON Schema of scenario files, for validation in an editor."""
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
     from advisor.schema import scenario_schema
 
     with handled():
@@ -508,7 +508,7 @@ def kb_test(
 ) -> None:
     """Run the knowledge test cases (answers in, expected decisions and firings out)."""
     from advisor.kb.cases import run_file
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
     from advisor.scenario import scenario_files
 
     with handled():
@@ -538,7 +538,7 @@ def kb_coverage(
 ) -> None:
     """Which rules fired over a set of scenarios, and which never did, per rule file."""
     from advisor.kb.coverage import coverage
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
     from advisor.scenario import scenario_files
 
     with handled():
@@ -572,7 +572,7 @@ def kb_docs(
 ) -> None:
     """A Markdown reference of the whole knowledge base, with a timeline of the law."""
     from advisor.kb.docs import reference
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
 
     with handled(lang):
         text = reference(load_knowledge(knowledge), lang.value)

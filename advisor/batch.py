@@ -23,7 +23,8 @@ from advisor import render
 from advisor.advise import Advice, advise, advise_scenario
 from advisor.errors import InputError, Problem
 from advisor.files import write_atomic
-from advisor.knowledge import KnowledgeBase, load_knowledge
+from advisor.knowledge import KnowledgeBase
+from advisor.loader import load_knowledge
 from advisor.scenario import check_answers, load_scenario, scenario_files
 
 SUMMARY_DIMENSIONS = (
