@@ -310,7 +310,6 @@ def ask(
             start, title = loaded.answers, name or loaded.scenario.scenario
             stored_date = stored_date or loaded.scenario.as_of
         path = resume or save or _new_file(lang.value)
-        title = title or ("Vragenlijst " if lang == Lang.nl else "Questionnaire ") + dt.date.today().isoformat()
         interview = Interview(kb, out, _read, path, title, lang.value, stored_date or dt.date.today(), start, stored_date)
         if interview.run() is None:
             raise typer.Exit(0)

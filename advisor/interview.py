@@ -6,6 +6,7 @@ and output goes to the console passed in, so a terminal, a pipe and a test all w
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from pathlib import Path
 from typing import Any, Callable
 
@@ -14,6 +15,7 @@ from rich.markup import escape
 
 from advisor import render
 from advisor.advise import Advice, advise_file
+from advisor import i18n
 from advisor.answers import UNKNOWN, UNKNOWN_WORDS, YES, NO, AnswerError, normalise
 from advisor.i18n import Lang, msg, t
 from advisor.knowledge import KnowledgeBase
@@ -26,6 +28,7 @@ Read = Callable[[str], "str | None"]
 
 BACK = {"terug", "back", "b", "vorige", "previous"}
 WHY = {"waarom", "why", "w"}
+WHY_MORE = {"waarom meer", "why more", "w+"}
 HELP = {"?", "help", "hulp", "uitleg"}
 STOP = {"stop", "quit", "exit", "q"}
 NONE = {"geen", "none", "-"}
@@ -42,7 +45,7 @@ class Interview:
         console: Console,
         read: Read,
         path: Path,
-        name: str,
+        name: str | None,
         lang: Lang,
         on: dt.date,
         answers: dict[str, Any] | None = None,
@@ -51,13 +54,19 @@ class Interview:
         self.kb, self.console, self.read, self.path = kb, console, read, Path(path)
         self.name, self.lang, self.on, self.as_of = name, lang, on, as_of
         self.answers: dict[str, Any] = dict(answers or {})
-        self.history: list[str] = []
+        self.history: list[str] = [q for q in kb.questions if q in self.answers]  # resumed answers come first
         self.current: str | None = None  # the question being asked, for scripts and tests
 
     def run(self) -> Advice | None:
         """Ask until nothing left matters, review, and return the advice (None if stopped)."""
-        self.save()
+        with i18n.using(self.lang):
+            return self._run()
+
+    def _run(self) -> Advice | None:
         try:
+            if self.name is None:
+                self.ask_name()
+            self.save()
             while True:
                 self.ask_open_questions()
                 if not self.review():
@@ -65,6 +74,7 @@ class Interview:
             advice = advise_file(self.kb, self.path, self.as_of or self.on)
             render.show(advice, self.kb, "text", self.lang, self.console)
             self.offer_report(advice)
+            self.say(self.text("saved", path=self.path))
             return advice
         except Stopped as stop:
             self.say(stop.args[0])
@@ -74,6 +84,15 @@ class Interview:
             self.console.print()
             self.goodbye()
             raise
+
+    def ask_name(self) -> None:
+        """A name for the procurement: the scenario's name and the report's title."""
+        self.current = "name"
+        default = self.text("default_name", date=self.on.isoformat())
+        line = self.read(f"{self.text('name', default=default)}> ")
+        if line is None:
+            raise Stopped(self.text("ended"))
+        self.name = line.strip() or default
 
     def goodbye(self) -> None:
         self.say(self.text("saved", path=self.path))
@@ -104,18 +123,19 @@ class Interview:
     def ask(self, question: Question) -> Any:
         """Ask one question until it gets a valid answer; BACK_SIGNAL to go back."""
         self.current = question.id
-        n = len(self.history) + 1
+        n = (self.history.index(question.id) if question.id in self.history else len(self.history)) + 1
         left = len(open_questions(self.kb, {**self.answers, question.id: None}, self.on))
-        self.console.print(f"\n[dim]{self.text('progress', n=n, left=left)}[/dim]")
+        progress = self.text("progress", n=n, left=left) if left else self.text("progress_last", n=n)
+        self.console.print(f"\n[dim]{progress}[/dim]")
         self.console.print(f"[bold]{escape(t(question.text, self.lang))}[/bold]")
         choices = self.kb.choices(question)
         labels = self.labels(question)
         for i, choice in enumerate(choices, 1) if question.type in ("choice", "multi") else []:
-            self.console.print(f"  {i:>2}. {escape(labels[choice])} [dim]({choice})[/dim]")
+            self.console.print(f"  {i:>2}. {escape(labels[choice])}")
         current = self.answers.get(question.id)
         if current is not None:
             self.console.print(f"[dim]{self.text('current', value=escape(self.shown(question, current)))}[/dim]")
-        self.console.print(f"[dim]{self.text('commands')}[/dim]")
+        self.console.print(f"[dim]{self.text('commands' if question.unknown_allowed else 'commands_no_unknown')}[/dim]")
         while True:
             line = self.read(f"{self.hint(question)}> ")
             if line is None:
@@ -128,8 +148,8 @@ class Interview:
             if word in HELP:
                 self.help(question)
                 continue
-            if word in WHY:
-                self.explain(question)
+            if word in WHY or word in WHY_MORE:
+                self.explain(question, detail=word in WHY_MORE)
                 continue
             if not word and current is not None:
                 return current
@@ -144,16 +164,29 @@ class Interview:
                 raise AnswerError(self.text("no_unknown"))
             return UNKNOWN
         if question.type == "choice":
-            return normalise(question, _choice(text, choices, labels, self.synonyms(question)), choices)
+            return self.checked(question, [_choice(text, choices, labels, self.synonyms(question))], choices)
         if question.type == "multi":
             if text.lower() in NONE and "none" in choices:
                 return ["none"]
             parts = [p for p in text.replace(";", ",").split(",") if p.strip()]
             synonyms = self.synonyms(question)
-            return normalise(question, [_choice(p.strip(), choices, labels, synonyms) for p in parts], choices)
-        if question.type == "yes_no" and text.lower() not in YES | NO:
-            raise AnswerError(self.text("yes_no_hint"))
+            return self.checked(question, [_choice(p.strip(), choices, labels, synonyms) for p in parts], choices)
+        if question.type == "yes_no":
+            text = {"1": "ja", "2": "nee"}.get(text, text)
+            if text.lower() not in YES | NO:
+                raise AnswerError(f"{self.text('yes_no_hint')} ({self.text('yes_no_options')})")
         return normalise(question, text, choices)
+
+    def checked(self, question: Question, values: list[str], choices: list[str]) -> Any:
+        """The typed answer; a choice that does not exist is refused with the nearest option's name."""
+        wrong = next((v for v in values if v not in choices), None)
+        if wrong is not None:
+            labels = self.labels(question)
+            names = {**{c: labels[c] for c in choices}, **{labels[c].lower(): labels[c] for c in choices}}
+            close = difflib.get_close_matches(wrong.lower(), list(names), n=1, cutoff=0.6)
+            hint = msg("error.did_you_mean", word=names[close[0]]) if close else ""
+            raise AnswerError(self.text("not_a_choice", value=wrong, last=len(choices)) + hint)
+        return normalise(question, values if question.type == "multi" else values[0], choices)
 
     # --- help and WHY --------------------------------------------------------
     def help(self, question: Question) -> None:
@@ -175,28 +208,52 @@ class Interview:
             if term.option in options or any(w.lower() in text for w in [term.term, *term.synonyms] if len(w) > 3)
         ][:6]
 
-    def explain(self, question: Question) -> None:
-        """The classic WHY: the rules that need this answer, and what each answer would conclude."""
-        self.console.print(f"[bold]{self.text('why_head')}[/bold]")
+    def explain(self, question: Question, detail: bool = False) -> None:
+        """The classic WHY, short: what the advice is now, and what each answer would change
+        (answers with the same effect together). With `detail`, the rules each answer sets off."""
+        from advisor.advise import advise
+        from advisor.render.explanation import w
+
         names = {d: t(self.kb.dimensions[d].name, self.lang) for d in self.kb.dimensions}
+        now = advise(self.kb, self.answers, self.on, explore=False).recommended()
+        route = " · ".join(f"{names[d]}: {self.option_name(d, now.get(d))}" for d in ("instrument", "regime", "procedure") if d in now)
+        self.console.print(f"[bold]{self.text('why_head')}[/bold]")
+        self.console.print(f"  [dim]{escape(w('why_head', self.lang, route=route or msg('report.no_advice_yet', self.lang)))}[/dim]")
+        groups: dict[tuple, list] = {}
         for effect in why(self.kb, question, self.answers, self.on):
-            shown = escape(self.shown(question, effect.value))
-            changes = [f"{names[d]}: {self.option_name(d, after)}" for d, _before, after in effect.decisions]
-            what = "; ".join(changes) if changes else self.text("why_none")
-            self.console.print(f"  • {shown} → {escape(what)}")
-            for rule_id in effect.rules[:5]:
-                title = t(self.kb.rule[rule_id].rule.title, self.lang)
-                self.console.print(f"      [dim]{escape(title)} ({rule_id})[/dim]")
+            if effect.out_of_scope:
+                what = w("why_out_of_scope", self.lang)
+            else:
+                what = "; ".join(f"{names[d]}: {self.option_name(d, after)}" for d, _b, after in effect.decisions) or w("why_same", self.lang)
+            groups.setdefault((what,), []).append(effect)
+        for (what,), effects in groups.items():
+            shown = [self.shown(question, e.value) for e in effects]
+            if len(shown) > 3:
+                shown = shown[:3] + [w("why_others", self.lang, n=len(shown) - 3)]
+            self.console.print(f"  • {escape(', '.join(shown))} → {escape(what)}")
+            if detail:
+                rules = dict.fromkeys(r for e in effects for r in e.rules)
+                for rule_id in list(rules)[:5]:
+                    self.console.print(f"      [dim]{escape(t(self.kb.rule[rule_id].rule.title, self.lang))}[/dim]")
+        if not detail:
+            self.console.print(f"  [dim]{escape(w('why_more', self.lang))}[/dim]")
 
     # --- review, report, saving ----------------------------------------------
     def review(self) -> bool:
-        """Show every answer; return True when the user changed one (more questions may follow)."""
+        """Show every answer, in the order of asking, and the questions skipped; return True when
+        the user changed or added one (more questions may follow)."""
         self.current = "review"
         self.console.print(f"\n[bold]{self.text('review')}[/bold]")
-        order = list(self.answers)
+        order = [q for q in self.kb.questions if q in self.answers]
         for i, qid in enumerate(order, 1):
             q = self.kb.questions[qid]
             self.console.print(f"  {i:>2}. {escape(t(q.text, self.lang))} [bold]{escape(self.shown(q, self.answers[qid]))}[/bold]")
+        skipped = self.skipped()
+        if skipped:
+            self.console.print(f"[bold]{self.text('review_skipped')}[/bold]")
+            for i, q in enumerate(skipped, len(order) + 1):
+                self.console.print(f"  {i:>2}. {escape(t(q.text, self.lang))}")
+        listed = [self.kb.questions[q] for q in order] + skipped
         while True:
             line = self.read(f"{self.text('review_prompt')}> ")
             if line is None or not line.strip():
@@ -204,19 +261,30 @@ class Interview:
             word = line.strip().lower()
             if word in STOP:
                 raise Stopped(self.text("stopped"))
-            if word.isdigit() and 1 <= int(word) <= len(order):
-                question = self.kb.questions[order[int(word) - 1]]
-                result = self.ask(question)
-                if result is not BACK_SIGNAL:
-                    self.answers[question.id] = result
-                    self.save()
-                return True
+            if not (word.isdigit() and 1 <= int(word) <= len(listed)):
+                self.console.print(f"[red]{escape(self.text('review_invalid', text=line.strip(), last=len(listed)))}[/red]")
+                continue
+            question = listed[int(word) - 1]
+            result = self.ask(question)
+            if result is not BACK_SIGNAL:
+                self.answers[question.id] = result
+                self.answers = {q: self.answers[q] for q in self.kb.questions if q in self.answers}
+                self.save()
+            return True
+
+    def skipped(self) -> list[Question]:
+        """Questions not answered that apply to this case (in asking order)."""
+        from advisor.questionnaire import applies, ordered
+
+        return [q for q in ordered(self.kb) if q.id not in self.answers and applies(self.kb, q, self.answers, self.on)]
 
     def offer_report(self, advice: Advice) -> None:
         self.current = "report"
         line = self.read(f"{self.text('report')}> ")
         if line and line.strip():
             path = Path(line.strip())
+            if not path.suffix:
+                path = path.with_suffix(".md")
             from advisor.files import write_atomic
 
             write_atomic(path, render.to_string(advice, self.kb, "markdown", self.lang))
@@ -230,7 +298,7 @@ class Interview:
         return msg(f"ask.{key}", self.lang, **values)
 
     def say(self, message: str) -> None:
-        self.console.print(escape(message))
+        self.console.print(escape(message), soft_wrap=True)
 
     def hint(self, question: Question) -> str:
         return {

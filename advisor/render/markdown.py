@@ -31,6 +31,8 @@ def render(view: dict) -> str:
         out += [f"## {msg('report.missing', lang)}", ""]
         out += [f"- {m['text']}" + (f" ({msg('report.affects', lang)}: {', '.join(m['affects'])})" if m["affects"] else "") for m in view["missing"]]
         out.append("")
+    if view["unknown"]:
+        out += [f"## {msg('report.unknown', lang)}", ""] + [f"- {text}" for text in view["unknown"]] + [""]
     out += [f"## {msg('report.answers', lang)}", "", "| | |", "|---|---|"]
     out += [f"| {a['text']} | {a['shown']} |" for a in view["answers"]]
     out.append("")

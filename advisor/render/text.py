@@ -19,6 +19,8 @@ def render(view: dict, console: Console) -> None:
     console.print(f"[dim]{msg('report.applies_on', lang)} {view['as_of']} · {msg('report.reviewed', lang)} {view['knowledge_reviewed']}. {view['disclaimer']}[/dim]")
     if view["status"] == "out_of_scope":
         console.print(f"\n[bold red]{msg('report.out_of_scope', lang)}[/bold red]")
+    if view["before_law"]:
+        console.print(f"\n[bold red]{escape(view['before_law'])}[/bold red]")
     if view["decisions"]:
         console.print(_summary(view, lang))
     for a in view["assumptions"]:
@@ -44,6 +46,10 @@ def render(view: dict, console: Console) -> None:
         console.print(f"\n[bold]{msg('report.process_advice', lang)}[/bold]")
         for r in view["advice"]:
             console.print(_reason(r, lang, "• "))
+    if view["unknown"]:
+        console.print(f"\n[bold]{msg('report.unknown', lang)}[/bold]")
+        for text in view["unknown"]:
+            console.print(f"– {escape(text)}")
     if view["missing"]:
         console.print(f"\n[bold]{msg('report.missing', lang)}[/bold]")
         for m in view["missing"]:

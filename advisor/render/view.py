@@ -3,6 +3,7 @@ formats show the same content and cannot drift apart; JSON is the view itself.""
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from typing import Any
 
@@ -54,7 +55,10 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
                 "rules": list(m.rules),
             }
             for m in advice.missing
+            if m.question not in advice.unknown  # answered 'don't know': listed apart
         ],
+        "unknown": [t(kb.questions[q].text, lang) for q in advice.unknown],
+        "before_law": _before_law(kb, advice, lang),
     }
     view["summary"] = summary(view, lang)
     if trace:
@@ -77,11 +81,23 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
 ROUTE = ("instrument", "regime", "procedure")  # the route a summary opens with: instrument, legal frame, design
 
 
+LAW_START = dt.date(2015, 1, 1)  # the Wmo 2015 and the Jeugdwet came into force; the knowledge starts here
+
+
+def _before_law(kb: KnowledgeBase, advice: Advice, lang: Lang) -> str:
+    """Said when the date lies before every rule: before the Wmo 2015 and the Jeugdwet."""
+    if advice.as_of >= LAW_START:
+        return ""
+    return msg("ask.before_law", lang, date=advice.as_of.isoformat())
+
+
 def summary(view: dict, lang: Lang) -> dict[str, Any]:
     """The management summary: the route in a sentence or two, the main reasons, the warnings
     that matter, the assumptions, and what each open question would change."""
     decisions = {d["dimension"]: d for d in view["decisions"]}
-    if view["status"] == "out_of_scope":
+    if view["before_law"]:
+        route, other = view["before_law"], ""
+    elif view["status"] == "out_of_scope":
         stop = next((w for w in view["warnings"] if w["severity"] == "high"), None)
         route = msg("summary.out_of_scope", lang) + (f" {stop['text']}" if stop else "")
         rest = [d for d in view["decisions"] if d["recommended"]]
@@ -95,7 +111,7 @@ def summary(view: dict, lang: Lang) -> dict[str, Any]:
     return {
         "route": route,
         "other": other,
-        "undecided": msg("summary.undecided", lang, dimensions=", ".join(open_dims)) if open_dims and view["status"] != "out_of_scope" else "",
+        "undecided": msg("summary.undecided", lang, dimensions=", ".join(open_dims)) if open_dims and view["status"] != "out_of_scope" and not view["before_law"] else "",
         "reasons": [
             {"dimension": decisions[dim]["name"], "title": best["title"]}
             for dim in ROUTE if dim in decisions
