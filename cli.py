@@ -489,7 +489,7 @@ def kb_check(
     """Validate every knowledge file and every cross-reference; non-zero exit on errors."""
     from advisor.kb.check import check
 
-    with handled():
+    with handled(Lang.en):  # reports on the knowledge files, in English like their keys
         findings = check(knowledge, seeds)
         for finding in findings:
             style = "red" if finding.severity == "error" else "yellow"
@@ -510,7 +510,7 @@ def kb_test(
     from advisor.loader import load_knowledge
     from advisor.scenario import scenario_files
 
-    with handled():
+    with handled(Lang.en):  # reports on the knowledge files, in English like their keys
         kb = load_knowledge(knowledge)
         files = scenario_files(paths or [kb.root / "tests" / "rules"])
         passed = failed = 0
@@ -540,7 +540,7 @@ def kb_coverage(
     from advisor.loader import load_knowledge
     from advisor.scenario import scenario_files
 
-    with handled():
+    with handled(Lang.en):  # reports on the knowledge files, in English like their keys
         kb = load_knowledge(knowledge)
         result = coverage(kb, scenario_files(paths), _date(as_of))
         for problem in result.problems:
