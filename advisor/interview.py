@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from advisor import render
 from advisor.advise import Advice, advise_file
@@ -223,18 +224,23 @@ class Interview:
         for effect in why(self.kb, question, self.answers, self.on):
             if effect.out_of_scope:
                 what = w("why_out_of_scope", self.lang)
+            elif effect.decisions:
+                what = "; ".join(f"{names[d]}: {self.option_name(d, after)}" for d, _b, after in effect.decisions)
             else:
-                what = "; ".join(f"{names[d]}: {self.option_name(d, after)}" for d, _b, after in effect.decisions) or w("why_same", self.lang)
+                what = w("why_rules", self.lang) if effect.rules else w("why_same", self.lang)
             groups.setdefault((what,), []).append(effect)
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
         for (what,), effects in groups.items():
             shown = [self.shown(question, e.value) for e in effects]
-            if len(shown) > 3:
-                shown = shown[:3] + [w("why_others", self.lang, n=len(shown) - 3)]
-            self.console.print(f"  • {escape(', '.join(shown))} → {escape(what)}")
+            answers = ", ".join(shown[:3]) + (f" {w('why_others', self.lang, n=len(shown) - 3)}" if len(shown) > 3 else "")
+            grid.add_row("  •", f"{escape(answers)} → {escape(what)}")
             if detail:
                 rules = dict.fromkeys(r for e in effects for r in e.rules)
                 for rule_id in list(rules)[:5]:
-                    self.console.print(f"      [dim]{escape(t(self.kb.rule[rule_id].rule.title, self.lang))}[/dim]")
+                    grid.add_row("", f"[dim]– {escape(t(self.kb.rule[rule_id].rule.title, self.lang))}[/dim]")
+        self.console.print(grid)
         if not detail:
             self.console.print(f"  [dim]{escape(w('why_more', self.lang))}[/dim]")
 
