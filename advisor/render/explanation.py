@@ -9,8 +9,9 @@ import io
 import json
 from typing import Any, Callable
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
+from rich.padding import Padding
 from rich.tree import Tree
 
 from advisor.advise import Advice
@@ -229,14 +230,15 @@ def step_text(step: dict, lang: Lang, console: Console) -> None:
         console.print(f"[bold yellow]{step['order']:>3}. {w('assumed', lang)}: {escape(step['text'])}[/bold yellow]")
     else:
         console.print(f"[bold]{step['order']:>3}. {escape(step['title'])}[/bold]")
-        console.print(f"     {w('matched', lang)}: {escape('; '.join(step['matched']) or '—')}")
+        body = [f"{w('matched', lang)}: {escape('; '.join(step['matched']) or '—')}"]
         if step["concluded"]:
-            console.print(f"     {w('concluded', lang)}: {escape('; '.join(step['concluded']))}")
-        console.print(f"     [italic]{escape(step['because'])}[/italic]")
-        console.print(f"     [dim]{escape('; '.join(step['sources']))}[/dim]")
+            body.append(f"{w('concluded', lang)}: {escape('; '.join(step['concluded']))}")
+        body += [f"[italic]{escape(step['because'])}[/italic]", f"[dim]{escape('; '.join(step['sources']))}[/dim]"]
+        console.print(Padding(Group(*body), (0, 0, 0, 5)))
     if "eligible_next" in step:
-        following = "; ".join(r["title"] for r in step["eligible_next"]) or w("none", lang)
-        console.print(f"     [cyan]{w('eligible', lang)}: {escape(following)}[/cyan]")
+        following = [escape(r["title"]) for r in step["eligible_next"]] or [w("none", lang)]
+        lines = [f"[cyan]{w('eligible', lang)}:[/cyan]"] + [f"[cyan]– {title}[/cyan]" for title in following]
+        console.print(Padding(Group(*lines), (0, 0, 0, 5)))
 
 
 def _rich_tree(node: dict, title: str) -> Tree:

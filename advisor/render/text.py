@@ -31,10 +31,14 @@ def render(view: dict, console: Console) -> None:
         console.print(f"\n[bold]{msg('report.depends_on', lang)}:[/bold] {escape(c['text'])}")
         if c["mixed_evidence"]:
             console.print(f"  [yellow]{msg('report.mixed_evidence', lang)}[/yellow]")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
         for b in c["branches"]:
             route = " · ".join(f"{r['name']}: {r['option_name']}" for r in b["route"])
             mark = f" [yellow]({msg('report.assumed_mark', lang)})[/yellow]" if b["likely"] else ""
-            console.print(f"  • {escape(b['answer'])}{mark} → {escape(route)}")
+            grid.add_row("  •", f"{escape(b['answer'])}{mark} → {escape(route)}")
+        console.print(grid)
     if view["warnings"]:
         console.print(f"\n[bold]{msg('report.warnings', lang)}[/bold]")
         for w in view["warnings"]:
