@@ -107,3 +107,54 @@ def test_help_lists_every_command():
     kb = invoke("kb", "--help")
     for command in ("check", "test", "coverage", "docs"):
         assert command in kb.output
+
+
+def test_help_with_h_version_and_completion():
+    assert "Usage" in invoke("-h").output and "--install-completion" in invoke("-h").output
+    assert "Scenario file" in invoke("advise", "-h").output
+    result = invoke("--version")
+    assert result.exit_code == 0 and result.output.startswith("advisor ")
+
+
+def test_format_help_lists_the_choices_accepted():
+    whatif = " ".join(invoke("whatif", "-h").output.replace("│", " ").split())
+    assert "json or mermaid (answers -> decisions)" in whatif
+    coverage = invoke("kb", "coverage", "-h").output
+    assert "<text|json>" in coverage and "markdown" not in coverage
+
+
+def test_command_line_mistakes_in_the_users_language():
+    dutch = invoke("advise", EXAMPLE, "--formt", "json")
+    assert dutch.exit_code == 2
+    assert "fout: onbekende optie: --formt; bedoelt u '--format'?" in dutch.output and "Hulp: 'advisor advise -h'." in dutch.output
+    english = invoke("advise", EXAMPLE, "-f", "pdf", "--lang", "en")
+    assert english.exit_code == 2
+    assert "error: 'pdf' is not allowed for --format; allowed: text, json, markdown, html" in english.output
+    bare = invoke("whatif", EXAMPLE, "--set", "selection")
+    assert bare.exit_code == 2 and "--set selection: schrijf VRAAG=WAARDE, bijv. --set selection=select" in bare.output
+    bare_en = invoke("whatif", EXAMPLE, "--set", "selection", "-l", "en")
+    assert "write QUESTION=VALUE, e.g. --set selection=select" in bare_en.output
+
+
+def test_a_real_terminal_session(tmp_path):
+    """A few runs as a real process: the entry point, a mistake, and Ctrl-C in the questionnaire."""
+    import os
+    import signal
+    import time
+
+    command = [sys.executable, "-m", "cli"]
+    version = subprocess.run([*command, "--version"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert version.returncode == 0 and version.stdout.startswith("advisor ")
+    mistake = subprocess.run([*command, "advise", str(EXAMPLE), "--lang", "en", "--formt"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert mistake.returncode == 2 and "error: no such option: --formt" in mistake.stderr and "Traceback" not in mistake.stderr
+    ask = subprocess.Popen([*command, "ask", "--save", str(tmp_path / "a.yaml"), "--name", "x"], cwd=ROOT,
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not (tmp_path / "a.yaml").exists() and time.time() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
+    ask.send_signal(signal.SIGINT)
+    out, err = ask.communicate(timeout=60)
+    assert ask.returncode == 130, err
+    assert "onderbroken" in err and "interrupted" not in err and "Antwoorden bewaard in" in out
+    assert os.path.exists(tmp_path / "a.yaml")
