@@ -493,9 +493,9 @@ def kb_check(
         findings = check(knowledge, seeds)
         for finding in findings:
             style = "red" if finding.severity == "error" else "yellow"
-            out.print(f"[{style}]{finding.severity}[/{style}] {finding.problem}", soft_wrap=True)
+            out.print(f"[{style}]{msg('knowledge.' + finding.severity)}[/{style}] {escape(str(finding.problem))}", soft_wrap=True)
         errors = sum(f.severity == "error" for f in findings)
-        out.print(f"{errors} errors, {len(findings) - errors} warnings")
+        out.print(msg("knowledge.findings", errors=errors, warnings=len(findings) - errors))
         if errors:
             raise typer.Exit(EXIT_FAILED)
 
@@ -520,10 +520,10 @@ def kb_test(
                     passed += 1
                     continue
                 failed += 1
-                out.print(f"[red]FAIL[/red] {outcome.file}:{outcome.line} {outcome.name}", soft_wrap=True)
+                out.print(f"[red]{msg('knowledge.fail')}[/red] {escape(f'{outcome.file}:{outcome.line} {outcome.name}')}", soft_wrap=True)
                 for line in outcome.failures:
                     out.print(f"     {line}", soft_wrap=True, markup=False)
-        out.print(f"{passed} passed, {failed} failed")
+        out.print(msg("knowledge.cases", passed=passed, failed=failed))
         if failed:
             raise typer.Exit(EXIT_FAILED)
 
@@ -552,13 +552,13 @@ def kb_coverage(
         else:
             for file, rules in by_file.items():
                 fired = sum(1 for _, n in rules if n)
-                out.print(f"[bold]{file}[/bold]: {fired}/{len(rules)} rules fired", soft_wrap=True)
+                out.print(f"[bold]{escape(file)}[/bold]: " + msg("knowledge.file_fired", fired=fired, rules=len(rules)), soft_wrap=True)
                 for rule_id, n in rules:
                     if not n:
-                        out.print(f"  never fired: {rule_id}")
+                        out.print("  " + msg("knowledge.never_fired", rule=rule_id))
             total = sum(len(r) for r in by_file.values())
             fired = sum(1 for r in by_file.values() for _, n in r if n)
-            out.print(f"{result.scenarios} scenarios; {fired} of {total} rules fired")
+            out.print(msg("knowledge.coverage", scenarios=msg("batch.scenarios", n=result.scenarios), fired=fired, total=total))
         if result.problems:
             raise typer.Exit(EXIT_BAD_INPUT)
 
