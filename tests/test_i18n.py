@@ -33,3 +33,24 @@ def test_the_language_of_a_run_is_set_in_one_place():
     with i18n.using("nl"):
         assert i18n.msg("report.warnings") == "Waarschuwingen"
     assert i18n.msg("report.warnings") == "Warnings"
+
+
+def test_every_message_the_code_asks_for_exists():
+    """Static: each literal key in the code (msg, and the shorthands of the explanation, the
+    questionnaire and the knowledge reference) is in the catalogue."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    sources = [*(root / "advisor").rglob("*.py"), root / "cli.py"]
+    patterns = {r"""msg\(\s*["']([\w.]+)["']""": "", r"""\bw\(\s*["'](\w+)["']""": "explain.",
+                r"""self\.text\(\s*["'](\w+)["']""": "ask.", r"""\bh\(\s*["'](\w+)["']""": "kb."}
+    known = i18n.catalogue("en")
+    missing = set()
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        for pattern, prefix in patterns.items():
+            for key in re.findall(pattern, text):
+                full = prefix + key
+                if full not in known and f"{full}.one" not in known and not full.endswith("."):
+                    missing.add(f"{path.name}: {full}")
+    assert sorted(missing) == []
