@@ -104,7 +104,10 @@ def summary(view: dict, lang: Lang) -> dict[str, Any]:
         other = msg("summary.still", lang, decisions=_pairs(rest)) if rest else ""
     else:
         named = {dim: (decisions[dim]["recommended_name"] if dim in decisions else None) for dim in ROUTE}
-        route = msg("summary.route", lang, **{k: v or msg("report.no_advice_yet", lang) for k, v in named.items()})
+        if any(named.values()):
+            route = msg("summary.route", lang, **{k: v or msg("report.no_advice_yet", lang) for k, v in named.items()})
+        else:
+            route = msg("summary.no_route", lang)
         rest = [d for d in view["decisions"] if d["dimension"] not in ROUTE and d["recommended"]]
         other = msg("summary.other", lang, decisions=_pairs(rest)) if rest else ""
     open_dims = [d["name"] for d in view["decisions"] if not d["recommended"]]
