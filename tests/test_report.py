@@ -103,3 +103,4 @@ def test_a_real_browser_shows_the_summary_and_every_dimension_and_prints_it(kb, 
 
 def test_chromium_is_installed_in_ci():
     assert "apt-get install -y chromium" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "apt-get update" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
