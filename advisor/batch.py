@@ -23,6 +23,7 @@ from advisor import render
 from advisor.advise import Advice, advise, advise_scenario
 from advisor.errors import InputError, Problem
 from advisor.files import write_atomic
+from advisor.i18n import msg
 from advisor.knowledge import KnowledgeBase
 from advisor.loader import load_knowledge
 from advisor.scenario import check_answers, load_scenario, scenario_files
@@ -74,7 +75,7 @@ def collect(inputs: list[str]) -> tuple[list[Job], list[Problem]]:
     for given in inputs:
         matches = sorted(glob.glob(given, recursive=True)) if glob.has_magic(given) else [given]
         if not matches:
-            problems.append(Problem(given, "matches no file"))
+            problems.append(Problem(given, msg("error.no_match")))
         for match in matches:
             p = Path(match)
             paths += scenario_files([p]) + (sorted(p.rglob("*.csv")) if p.is_dir() else [])
