@@ -154,6 +154,9 @@ class Interview:
                 continue
             if not word and current is not None:
                 return current
+            if not word:
+                self.console.print(f"[dim]{escape(self.text('empty'))}[/dim]")
+                continue
             try:
                 return self.parse(question, line.strip(), choices, labels)
             except AnswerError as err:

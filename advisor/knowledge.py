@@ -138,7 +138,10 @@ class KnowledgeBase:
             return True
         key = (f"ask_if:{question.id}", on)
         if key not in self._resolved:
-            self._resolved[key] = conditions.resolve(conditions.parse(question.ask_if), self.threshold, on)
+            try:
+                self._resolved[key] = conditions.resolve(conditions.parse(question.ask_if), self.threshold, on)
+            except InputError:  # a threshold with no amount on that date (before the law): cannot apply
+                self._resolved[key] = ()
         return any(all(conditions.holds(t, facts) for t in conj) for conj in self._resolved[key])
 
     def ruleset(self, stage: str, on: dt.date, engine: str = "durable") -> Ruleset:
