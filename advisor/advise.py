@@ -113,6 +113,7 @@ def advise_scenario(kb: KnowledgeBase, loaded: LoadedScenario, as_of: dt.date | 
     return advice
 
 
+LAW_START = dt.date(2015, 1, 1)  # the Wmo 2015 and the Jeugdwet came into force; the knowledge starts here
 MAX_CONDITIONAL = 3  # questions whose answers the advice is worked out for
 MAX_TRIED = 6  # missing questions tried for that, per pass
 

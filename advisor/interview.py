@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from advisor import render
-from advisor.advise import Advice, advise_file
+from advisor.advise import LAW_START, Advice, advise_file
 from advisor import i18n
 from advisor.answers import UNKNOWN, UNKNOWN_WORDS, YES, NO, AnswerError, normalise
 from advisor.i18n import Lang, msg, t
@@ -68,6 +68,8 @@ class Interview:
             if self.name is None:
                 self.ask_name()
             self.save()
+            if (self.as_of or self.on) < LAW_START:  # nothing to ask: the law the advice rests on did not exist yet
+                raise Stopped(msg("ask.before_law", self.lang, date=(self.as_of or self.on).isoformat()))
             while True:
                 self.ask_open_questions()
                 if not self.review():

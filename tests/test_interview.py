@@ -301,6 +301,6 @@ def test_a_date_before_the_wmo_2015_says_so(kb, tmp_path):
 
 def test_the_questionnaire_before_the_wmo_2015_ends_with_the_reason(tmp_path):
     result = CliRunner().invoke(app, ["ask", "--as-of", "2010-01-01", "--save", str(tmp_path / "a.yaml")],
-                                input="Oud\n3\n\n\n")
+                                input="Oud\n")
     assert result.exit_code == 0, result.output
     assert "Op 2010-01-01 golden de Wmo 2015 en de Jeugdwet nog niet" in " ".join(result.output.split())

@@ -3,11 +3,10 @@ formats show the same content and cannot drift apart; JSON is the view itself.""
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from advisor.advise import Advice
+from advisor.advise import LAW_START, Advice
 from advisor.answers import UNKNOWN
 from advisor.decision import Reason
 from advisor.i18n import Lang, money, msg, t, yes_no
@@ -79,9 +78,6 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
 
 
 ROUTE = ("instrument", "regime", "procedure")  # the route a summary opens with: instrument, legal frame, design
-
-
-LAW_START = dt.date(2015, 1, 1)  # the Wmo 2015 and the Jeugdwet came into force; the knowledge starts here
 
 
 def _before_law(kb: KnowledgeBase, advice: Advice, lang: Lang) -> str:
