@@ -13,21 +13,18 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
-from advisor import clock
+try:  # typer carries its own copy of click in newer versions
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - older typer on click
+    import click.exceptions as click_errors
+
+from advisor import clock, i18n
 from advisor.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERNAL, AdvisorError, InputError, UserError
 from advisor.files import write_atomic
-from advisor.i18n import message
+from advisor.i18n import message, msg
 from advisor.safe import json_text, markup
-
-app = typer.Typer(
-    name="advisor",
-    help="Advice on contracting Wmo 2015 support and youth care (Jeugdwet) for Dutch municipalities.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
 
 def _console(**options) -> Console:
     console = Console(highlight=False, **options)
@@ -40,10 +37,111 @@ out = _console()
 err = _console(stderr=True)
 
 
+class Commands(TyperGroup):
+    """The command group: a mistake on the command line is reported in the language asked for."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        args = list(sys.argv[1:] if args is None else args)
+        with i18n.using(_lang_in(args)):
+            try:
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            except click_errors.UsageError as error:
+                _usage_error(error)
+                code = error.exit_code
+            except typer.Abort:
+                err.print(msg("error.interrupted"))
+                code = 130
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _lang_in(args: list[str]) -> str:
+    """The --lang given on the command line (nl when none or an unknown one is given)."""
+    for i, arg in enumerate(args):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else args[i + 1] if arg in ("--lang", "-l") and i + 1 < len(args) else None
+        if value in i18n.LANGS:
+            return value
+    return "nl"
+
+
+def _usage_error(error: click_errors.UsageError) -> None:
+    if getattr(error, "ctx", None) is not None:
+        usage = error.ctx.get_usage().removeprefix("Usage:").strip()
+        err.print(markup(f"{msg('cli.usage')}: {usage}"), soft_wrap=True)
+    err.print(f"[red]{msg('error.prefix')}:[/red] {markup(_usage_message(error))}", soft_wrap=True)
+    command = error.ctx.command_path if getattr(error, "ctx", None) else "advisor"
+    err.print(msg("cli.try_help", command=command), soft_wrap=True)
+
+
+def _usage_message(error: click_errors.UsageError) -> str:
+    """Click's message in the user's language, for the errors a user meets."""
+    import re
+
+    if isinstance(error, click_errors.NoSuchOption):
+        hint = msg("error.did_you_mean", word=error.possibilities[0]) if error.possibilities else ""
+        return msg("cli.no_such_option", name=error.option_name) + hint
+    if isinstance(error, click_errors.MissingParameter) and error.param is not None:
+        return msg("cli.missing", name=_param_name(error.param))
+    if isinstance(error, click_errors.BadParameter) and error.param is not None:
+        choice = re.search(r"'(.*?)' is not one of (.+?)\.?$", error.message)
+        if choice:
+            choices = choice.group(2).replace("'", "")
+            return msg("cli.bad_choice", name=_param_name(error.param), value=choice.group(1), choices=choices)
+        whole = "integer" in error.message
+        return msg("cli.not_whole" if whole else "cli.bad_value", name=_param_name(error.param))
+    needs = re.match(r"Option '(.+?)' requires an argument", error.message)
+    if needs:
+        return msg("cli.needs_value", name=needs.group(1))
+    command = re.match(r"No such command '(.+?)'", error.message)
+    if command:
+        return msg("cli.no_such_command", name=command.group(1))
+    extra = re.match(r"Got unexpected extra arguments? \((.+)\)", error.message)
+    if extra:
+        return msg("cli.extra_argument", value=extra.group(1))
+    return error.format_message()
+
+
+def _param_name(param) -> str:
+    opts = getattr(param, "opts", None)
+    return opts[0] if opts and getattr(param, "param_type_name", "") == "option" else (param.name or '').upper()
+
+
+app = typer.Typer(
+    name="advisor",
+    cls=Commands,
+    help="Advice on contracting Wmo 2015 support and youth care (Jeugdwet) for Dutch municipalities.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out.print(f"advisor {version('advisor')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Advice on contracting Wmo 2015 support and youth care (Jeugdwet) for Dutch municipalities."""
+
+
 class Format(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    html = "html"
+
+
+class KbFormat(str, Enum):
+    text = "text"
+    json = "json"
 
 
 class Lang(str, Enum):
@@ -51,7 +149,7 @@ class Lang(str, Enum):
     en = "en"
 
 
-LangOption = Annotated[Lang, typer.Option("--lang", "-l", help="Language of the output: nl or en.")]
+LangOption = Annotated[Lang, typer.Option("--lang", "-l", help="Language of the run: nl or en.")]
 AsOfOption = Annotated[
     Optional[str],
     typer.Option("--as-of", help="Date the advice applies to (YYYY-MM-DD); default: the scenario's as_of, else today."),
@@ -62,44 +160,47 @@ KnowledgeOption = Annotated[
 ]
 
 
-def error(text: object) -> None:
-    """One error line on standard error; the text is shown as written, never as markup."""
-    err.print(f"[red]error:[/red] {markup(text)}", highlight=False, soft_wrap=True)
-
-
 @contextmanager
-def handled(lang: str = "nl"):
-    """The one place errors become messages and exit codes; no tracebacks for users."""
+def handled(lang: "Lang | None" = None):
+    """The one place errors become messages and exit codes; no tracebacks for users.
+    It also sets the language of the run, so every message below is in that language."""
+    if lang is not None:
+        i18n.use(lang.value)
     try:
         yield
     except typer.Exit:
         raise
-    except InputError as problem:
-        for each in problem.problems:
-            error(each)
-        raise typer.Exit(problem.exit_code) from None
-    except UserError as problem:
-        error(problem.text(lang))
-        raise typer.Exit(problem.exit_code) from None
-    except AdvisorError as problem:
-        error(problem)
-        raise typer.Exit(problem.exit_code) from None
+    except InputError as error:
+        for problem in error.problems:
+            _error(str(problem))
+        raise typer.Exit(error.exit_code) from None
+    except UserError as error:
+        _error(error.text(i18n.current()))
+        raise typer.Exit(error.exit_code) from None
+    except AdvisorError as error:
+        _error(str(error))
+        raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
-        err.print(message("interrupted", lang))
+        err.print(msg("error.interrupted"))
         raise typer.Exit(130) from None
     except UnicodeEncodeError as problem:  # PYTHONIOENCODING=latin-1 and a euro sign
         _drop_output()
-        error(message("encoding", lang, encoding=problem.encoding, char=repr(problem.object[problem.start:problem.end])))
+        _error(message("encoding", i18n.current(), encoding=problem.encoding, char=repr(problem.object[problem.start:problem.end])))
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except OSError as problem:  # standard output on a full disk, or closed
         _drop_output()
-        error(f"{problem.filename or message('stdout', lang)}: {problem.strerror or problem}")
+        _error(f"{problem.filename or message('stdout', i18n.current())}: {problem.strerror or problem}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except Exception as problem:  # noqa: BLE001 - a bug: say so briefly, keep the traceback on request
         if os.environ.get("ADVISOR_DEBUG"):
             raise
-        err.print(f"[red]internal error:[/red] {markup(type(problem).__name__)}: {markup(problem)} (set ADVISOR_DEBUG=1 for a traceback)")
+        err.print(f"[red]{markup(msg('error.internal', error=f'{type(problem).__name__}: {problem}'))}[/red]", soft_wrap=True)
         raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _error(text: object) -> None:
+    """One error line on standard error; the text is shown as written, never as markup or control characters."""
+    err.print(f"[red]{msg('error.prefix')}:[/red] {markup(text)}", soft_wrap=True)
 
 
 def _drop_output() -> None:
@@ -120,14 +221,14 @@ def _date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        error(f"--as-of: '{value}' is not a date; write YYYY-MM-DD")
+        _error(f"--as-of: {msg('error.not_a_date', value=value)}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 @app.command()
 def advise(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="text, json or markdown.")] = Format.text,
+    format: Annotated[Format, typer.Option("--format", "-f", help="text, json, markdown or html (a self-contained page that prints to PDF).")] = Format.text,
     lang: LangOption = Lang.nl,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of the screen.")] = None,
     as_of: AsOfOption = None,
@@ -136,9 +237,9 @@ def advise(
     """Advise on one scenario: instrument, procedure, funding, contract form, providers, segment."""
     from advisor import render
     from advisor.advise import advise_file
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
 
-    with handled(lang.value):
+    with handled(lang):
         kb = load_knowledge(knowledge)
         advice = advise_file(kb, file, _date(as_of))
         if output:
@@ -156,7 +257,7 @@ class BatchFormat(str, Enum):
 @app.command()
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="Scenario files, folders, globs, or CSV files (a row per scenario).")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write reports and summary.csv/json here.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write a report per scenario (JSON, Markdown, HTML) and summary.csv/json/md/html here.")] = None,
     format: Annotated[BatchFormat, typer.Option("--format", "-f", help="table, csv or jsonl on standard output.")] = BatchFormat.table,
     lang: LangOption = Lang.nl,
     as_of: AsOfOption = None,
@@ -166,13 +267,16 @@ def batch(
 ) -> None:
     """Advise on many scenarios at once; a bad one is reported and the run goes on."""
     from advisor import batch as batches
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
 
-    with handled(lang.value):
+    with handled(lang):
         kb = load_knowledge(knowledge)  # a broken knowledge base stops the run before any scenario
         found, problems = batches.collect(inputs, output)
         for problem in problems:
-            error(problem)
+            _error(str(problem))
+        if not found:
+            _error(msg("error.no_scenarios", inputs=", ".join(inputs)))
+            raise typer.Exit(EXIT_BAD_INPUT)
         if problems and fail_fast:
             raise typer.Exit(EXIT_FAILED)
         with _progress(len(found)) as advance:
@@ -181,10 +285,14 @@ def batch(
                 output=output, processes=jobs, fail_fast=fail_fast, progress=advance,
             )
         if output:
+            from advisor.render import batch as batch_view
+
             batches.write_summary(output, results)
+            write_atomic(output / "summary.md", batch_view.summary_markdown(results, kb, lang.value))
+            write_atomic(output / "summary.html", batch_view.summary_html(results, kb, lang.value))
         for r in results:
             for problem in r.problems:
-                error(problem)
+                _error(str(problem))
         if format == BatchFormat.csv:
             out.out(batches.csv_text(results), end="", highlight=False)
         elif format == BatchFormat.jsonl:
@@ -206,7 +314,7 @@ def _progress(total: int):
     from rich.progress import Progress
 
     with Progress(console=err, transient=True) as bar:
-        task = bar.add_task("advising", total=total)
+        task = bar.add_task(msg("cli.progress"), total=total)
         yield lambda _result: bar.advance(task)
 
 
@@ -226,7 +334,7 @@ def strategy(
 ) -> None:
     """A procurement strategy for a whole portfolio: routes per segment, Kraljic matrix, checks, planning, documents."""
     from advisor.files import write_atomic
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
     from advisor.render.strategy import outputs
     from advisor.render.words import clean
     from advisor.strategy import strategy_file
@@ -264,7 +372,7 @@ def compare(
 ) -> None:
     """Set whole variants side by side: recommendations, what a board weighs, and the warnings unique to each."""
     from advisor.compare import compare_files
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
     from advisor.render import compare as view
     from advisor.strategy_knowledge import load_strategy_knowledge
 
@@ -294,10 +402,10 @@ def ask(
 ) -> None:
     """Answer questions one at a time and get the advice; every answer is saved at once."""
     from advisor.interview import Interview, session
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
     from advisor.scenario import load_scenario
 
-    with handled(lang.value):
+    with handled(lang):
         kb = load_knowledge(knowledge)
         start, title, stored_date = {}, name, _date(as_of)
         if resume or answers:
@@ -305,7 +413,6 @@ def ask(
             start, title = loaded.answers, name or loaded.scenario.scenario
             stored_date = stored_date or loaded.scenario.as_of
         path = resume or save or _new_file(lang.value)
-        title = title or ("Vragenlijst " if lang == Lang.nl else "Questionnaire ") + clock.today().isoformat()
         interview = Interview(kb, out, _read, path, title, lang.value, stored_date or clock.today(), start, stored_date)
         with session(path, new=resume is None):
             if interview.run() is None:
@@ -339,8 +446,8 @@ class ExplainFormat(str, Enum):
 @app.command()
 def explain(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
-    step: Annotated[bool, typer.Option("--step", help="Pause after each firing and show the rules eligible next.")] = False,
-    why_not: Annotated[Optional[str], typer.Option("--why-not", help="An option of any dimension, e.g. open_house.")] = None,
+    step: Annotated[bool, typer.Option("--step", help="Pause after each firing (Enter: next, c: rest of the stage, q: quit) and show the rules eligible next.")] = False,
+    why_not: Annotated[Optional[str], typer.Option("--why-not", help="An option of any dimension, e.g. open_house: why it was not recommended.")] = None,
     format: Annotated[ExplainFormat, typer.Option("--format", "-f", help="text, markdown, json or mermaid.")] = ExplainFormat.text,
     lang: LangOption = Lang.nl,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file.")] = None,
@@ -350,17 +457,22 @@ def explain(
     """Show the reasoning step by step, how each recommendation was derived, and why not another option."""
     from advisor.advise import advise_file
     from advisor.explain import why_not as find_why_not
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
     from advisor.render import explanation as ex
 
-    with handled(lang.value):
+    with handled(lang):
         kb = load_knowledge(knowledge)
         advice = advise_file(kb, file, _date(as_of))
         view = ex.trace_view(kb, advice, lang.value, eligible=step)
         if why_not:
             view["why_not"] = ex.why_not_view(kb, find_why_not(kb, advice, why_not), lang.value)
         if format == ExplainFormat.text and not output:
-            _explain_text(view, lang.value, step)
+            if why_not:
+                ex.why_not_text(view, out)
+            elif step:
+                ex.step_through(view, out, _read)
+            else:
+                ex.trace_text(view, out)
             return
         text = ex.to_string(view, format.value)
         if output:
@@ -369,48 +481,39 @@ def explain(
             out.out(text, end="", highlight=False)
 
 
-def _explain_text(view: dict, lang: str, step: bool) -> None:
-    from advisor.render import explanation as ex
-
-    if not step:
-        ex.trace_text(view, out)
-    else:
-        out.print(f"[bold]{ex.w('trace', lang)}: {markup(view['scenario'])}[/bold] [dim](Enter)[/dim]")
-        for stage in view["stages"]:
-            out.rule(f"{ex.w('stage', lang)}: {stage['stage']}", align="left")
-            for item in stage["steps"]:
-                ex.step_text(item, lang, out)
-                if _read("") is None:
-                    return
-        view = {**view, "stages": []}
-        ex.trace_text(view, out)
-    if "why_not" in view:
-        ex.why_not_text(view["why_not"], lang, out)
+class WhatifFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    mermaid = "mermaid"
 
 
 @app.command()
 def whatif(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
-    set_: Annotated[list[str], typer.Option("--set", help="QUESTION=VALUE; repeat for more (lists: a,b).")],
-    format: Annotated[ExplainFormat, typer.Option("--format", "-f", help="text, markdown or json.")] = ExplainFormat.text,
+    set_: Annotated[list[str], typer.Option("--set", help="QUESTION=VALUE, e.g. contract_value=2000000; repeat for more (lists: a,b).")],
+    format: Annotated[WhatifFormat, typer.Option("--format", "-f", help="text, markdown (a table), json or mermaid (answers -> decisions).")] = WhatifFormat.text,
     lang: LangOption = Lang.nl,
     as_of: AsOfOption = None,
     knowledge: KnowledgeOption = None,
 ) -> None:
     """Run the scenario with changed answers and show what changes in the advice, and which rules made the difference."""
     from advisor.advise import advise_file
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
     from advisor.render import explanation as ex
     from advisor.whatif import compare, parse_settings
 
-    with handled(lang.value):
+    with handled(lang):
         kb = load_knowledge(knowledge)
         before = advise_file(kb, file, _date(as_of))
-        view = ex.whatif_view(kb, compare(kb, before, parse_settings(kb, set_)), lang.value)
-        if format == ExplainFormat.json:
+        settings = parse_settings(kb, set_)
+        view = ex.whatif_view(kb, compare(kb, before, settings), settings, lang.value)
+        if format == WhatifFormat.json:
             out.out(ex.as_json(view), end="", highlight=False)
-        elif format == ExplainFormat.markdown:
+        elif format == WhatifFormat.markdown:
             out.out(ex.whatif_markdown(view), end="", highlight=False)
+        elif format == WhatifFormat.mermaid:
+            out.out(ex.whatif_mermaid(view), end="", highlight=False)
         else:
             ex.whatif_text(view, out)
 
@@ -423,15 +526,16 @@ class ValidateFormat(str, Enum):
 @app.command()
 def validate(
     folder: Annotated[Optional[Path], typer.Argument(help="Folder of validation cases (default: validation/cases).")] = None,
-    format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="text or markdown.")] = ValidateFormat.text,
+    format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="text or markdown (the report, in English like its analyses).")] = ValidateFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    lang: LangOption = Lang.nl,
     knowledge: KnowledgeOption = None,
 ) -> None:
     """Run the documented municipal decisions and report how often the advisor agrees, and where not."""
     from advisor import validation
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
 
-    with handled():
+    with handled(lang):
         kb = load_knowledge(knowledge)
         folder = folder or kb.root / "validation" / "cases"
         results = validation.run_cases(kb, folder)
@@ -443,25 +547,34 @@ def validate(
             else:
                 out.out(text, end="", highlight=False)
         else:
-            summary = validation.summarise(results)
-            out.print(f"{summary.cases} cases: {summary.out_of_scope} outside the advisor's knowledge, {summary.invalid} invalid")
-            for dim, (agree, n) in summary.agreement.items():
-                out.print(f"  {dim}: {agree}/{n}" + (f" ({100 * agree / n:.0f}%)" if n else ""))
-            for r in results:
-                for problem in r.problems:
-                    error(problem)
-                for o in r.outcomes:
-                    if not o.agrees and r.in_scope:
-                        out.print(f"  [yellow]differs[/yellow] {markup(Path(r.path).name)} {o.dimension}: decided {o.expected}, "
-                                  f"advised {o.got or '—'} ({', '.join(o.deciding) or 'no rule'})", soft_wrap=True)
+            _validation_text(kb, results)
         if any(r.problems for r in results):
             raise typer.Exit(EXIT_FAILED)
+
+
+def _validation_text(kb, results) -> None:
+    from advisor import validation
+    from advisor.i18n import t
+
+    summary = validation.summarise(results)
+    out.print(msg("validate.summary", cases=msg("validate.cases", n=summary.cases), out_of_scope=summary.out_of_scope, invalid=summary.invalid))
+    lang = i18n.current()
+    for dim, (agree, n) in summary.agreement.items():
+        out.print(f"  {t(kb.dimensions[dim].name, lang)}: {agree}/{n}" + (f" ({100 * agree / n:.0f}%)" if n else ""))
+    for r in results:
+        for problem in r.problems:
+            _error(str(problem))
+        for o in r.outcomes:
+            if not o.agrees and r.in_scope:
+                text = msg("validate.differs", case=Path(r.path).name, dimension=t(kb.dimensions[o.dimension].name, lang),
+                           decided=o.expected, advised=o.got or "—", rules=", ".join(o.deciding) or msg("validate.no_rule"))
+                out.print(f"  [yellow]{msg('validate.differs_mark')}[/yellow] {markup(text)}", soft_wrap=True)
 
 
 @app.command()
 def schema(knowledge: KnowledgeOption = None) -> None:
     """Print the JSON Schema of scenario files, for validation in an editor."""
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
     from advisor.schema import scenario_schema
 
     with handled():
@@ -480,13 +593,13 @@ def kb_check(
     """Validate every knowledge file and every cross-reference; non-zero exit on errors."""
     from advisor.kb.check import check
 
-    with handled():
+    with handled(Lang.en):  # reports on the knowledge files, in English like their keys
         findings = check(knowledge, seeds)
         for finding in findings:
             style = "red" if finding.severity == "error" else "yellow"
-            out.print(f"[{style}]{finding.severity}[/{style}] {markup(finding.problem)}", soft_wrap=True)
+            out.print(f"[{style}]{msg('knowledge.' + finding.severity)}[/{style}] {markup(str(finding.problem))}", soft_wrap=True)
         errors = sum(f.severity == "error" for f in findings)
-        out.print(f"{errors} errors, {len(findings) - errors} warnings")
+        out.print(msg("knowledge.findings", errors=errors, warnings=len(findings) - errors))
         if errors:
             raise typer.Exit(EXIT_FAILED)
 
@@ -498,10 +611,10 @@ def kb_test(
 ) -> None:
     """Run the knowledge test cases (answers in, expected decisions and firings out)."""
     from advisor.kb.cases import run_file
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
     from advisor.scenario import scenario_files
 
-    with handled():
+    with handled(Lang.en):  # reports on the knowledge files, in English like their keys
         kb = load_knowledge(knowledge)
         files = scenario_files(paths or [kb.root / "tests" / "rules"])
         passed = failed = 0
@@ -511,10 +624,10 @@ def kb_test(
                     passed += 1
                     continue
                 failed += 1
-                out.print(f"[red]FAIL[/red] {markup(outcome.file)}:{outcome.line} {markup(outcome.name)}", soft_wrap=True)
+                out.print(f"[red]{msg('knowledge.fail')}[/red] {markup(f'{outcome.file}:{outcome.line} {outcome.name}')}", soft_wrap=True)
                 for line in outcome.failures:
-                    out.print(f"     {markup(line)}", soft_wrap=True)
-        out.print(f"{passed} passed, {failed} failed")
+                    out.print(f"     {line}", soft_wrap=True, markup=False)
+        out.print(msg("knowledge.cases", passed=passed, failed=failed))
         if failed:
             raise typer.Exit(EXIT_FAILED)
 
@@ -522,22 +635,22 @@ def kb_test(
 @kb_app.command("coverage")
 def kb_coverage(
     paths: Annotated[list[Path], typer.Argument(help="Scenario files or folders.")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    format: Annotated[KbFormat, typer.Option("--format", "-f", help="text or json.")] = KbFormat.text,
     as_of: AsOfOption = None,
     knowledge: KnowledgeOption = None,
 ) -> None:
     """Which rules fired over a set of scenarios, and which never did, per rule file."""
     from advisor.kb.coverage import coverage
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
     from advisor.scenario import scenario_files
 
-    with handled():
+    with handled(Lang.en):  # reports on the knowledge files, in English like their keys
         kb = load_knowledge(knowledge)
         result = coverage(kb, scenario_files(paths), _date(as_of))
         for problem in result.problems:
-            error(problem)
+            _error(str(problem))
         by_file, by_dimension = result.by_file(kb), result.by_dimension(kb)
-        if format == Format.json:
+        if format == KbFormat.json:
             data = {
                 "scenarios": result.scenarios,
                 "files": {f: dict(rules) for f, rules in by_file.items()},
@@ -552,13 +665,13 @@ def kb_coverage(
                           + (f"; never: {markup(never)}" if never else ""), soft_wrap=True)
             for file, rules in by_file.items():
                 fired = sum(1 for _, n in rules if n)
-                out.print(f"[bold]{markup(file)}[/bold]: {fired}/{len(rules)} rules fired", soft_wrap=True)
+                out.print(f"[bold]{markup(file)}[/bold]: " + msg("knowledge.file_fired", fired=fired, rules=len(rules)), soft_wrap=True)
                 for rule_id, n in rules:
                     if not n:
-                        out.print(f"  never fired: {rule_id}")
+                        out.print("  " + msg("knowledge.never_fired", rule=rule_id))
             total = sum(len(r) for r in by_file.values())
             fired = sum(1 for r in by_file.values() for _, n in r if n)
-            out.print(f"{result.scenarios} scenarios; {fired} of {total} rules fired")
+            out.print(msg("knowledge.coverage", scenarios=msg("batch.scenarios", n=result.scenarios), fired=fired, total=total))
         if result.problems:
             raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -571,9 +684,9 @@ def kb_docs(
 ) -> None:
     """A Markdown reference of the whole knowledge base, with a timeline of the law."""
     from advisor.kb.docs import reference
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
 
-    with handled(lang.value):
+    with handled(lang):
         text = reference(load_knowledge(knowledge), lang.value)
         if output:
             write_atomic(output, text)

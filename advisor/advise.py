@@ -80,6 +80,9 @@ class Advice:
     trace: Trace = field(default_factory=Trace)
     assumptions: list[Assumption] = field(default_factory=list)
     conditional: list[Conditional] = field(default_factory=list)
+    description: str = ""  # from the scenario file, for reports
+    source: str = ""
+    expected: dict[str, str] = field(default_factory=dict)  # what the source reports, per dimension
 
     @property
     def unknown(self) -> list[str]:
@@ -91,6 +94,11 @@ class Advice:
     def recommended(self) -> dict[str, str | None]:
         return {d.dimension: d.recommended for d in self.decisions}
 
+    def differs_from_expected(self) -> list[str]:
+        """The dimensions (or 'status') where the advice differs from what the source reports."""
+        got = {**self.recommended(), "status": self.status}
+        return [d for d, want in self.expected.items() if got.get(d) != want]
+
 
 def advise_file(kb: KnowledgeBase, path: str | Path, as_of: dt.date | None = None) -> Advice:
     loaded = load_scenario(kb, path)
@@ -99,7 +107,11 @@ def advise_file(kb: KnowledgeBase, path: str | Path, as_of: dt.date | None = Non
 
 def advise_scenario(kb: KnowledgeBase, loaded: LoadedScenario, as_of: dt.date | None = None) -> Advice:
     on = as_of or loaded.scenario.as_of
-    return dated(advise(kb, loaded.answers, on or clock.today(), name=loaded.scenario.scenario, path=loaded.path), on)
+    advice = dated(advise(kb, loaded.answers, on or clock.today(), name=loaded.scenario.scenario, path=loaded.path), on)
+    advice.description = (loaded.scenario.description or "").strip()
+    advice.source = (loaded.scenario.source or "").strip()
+    advice.expected = dict(loaded.scenario.expected or {})
+    return advice
 
 
 def dated(advice: Advice, given: dt.date | None) -> Advice:
@@ -109,6 +121,7 @@ def dated(advice: Advice, given: dt.date | None) -> Advice:
     return advice
 
 
+LAW_START = dt.date(2015, 1, 1)  # the Wmo 2015 and the Jeugdwet came into force; the knowledge starts here
 MAX_CONDITIONAL = 3  # questions whose answers the advice is worked out for
 MAX_TRIED = 4  # missing questions tried for that, per pass
 
@@ -331,7 +344,7 @@ def reason_through(
             result.advice.append(reason(kb, rule_id, on))
     severity = ["high", "medium", "low", "info"]
     result.warnings.sort(key=lambda w: severity.index(w.severity))
-    if not branch:
+    if not branch and result.status != "out_of_scope":  # outside the knowledge, no answer would bring advice
         result.missing = missing_answers(kb, answers, index, fired, reached, on)
     return result
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from advisor.i18n import current, money, msg
 from advisor.models import Question
 
 UNKNOWN = "unknown"
@@ -13,7 +14,7 @@ YES = {"ja", "yes", "j", "y", "true"}
 NO = {"nee", "no", "n", "false"}
 _SCALE = {"k": 1e3, "duizend": 1e3, "mln": 1e6, "miljoen": 1e6, "m": 1e6, "mio": 1e6, "mld": 1e9, "miljard": 1e9}
 _AMOUNT = re.compile(r"^(?:eur|€)?\s*([0-9][0-9.,\s]*)\s*([a-z]*)\.?$")
-_EXAMPLE = "1.200.000 or 1,2 mln"
+NONE = "none"  # the 'none of these' option of a multiple-choice question
 MAX_AMOUNT = 1e15  # a thousand thousand million euros: anything larger is a typing error
 
 
@@ -30,7 +31,7 @@ def parse_amount(text: str) -> float:
     two (1.250 mln), is refused with the reading to write instead."""
     match = _AMOUNT.match(text.strip().lower())
     if not match or (match.group(2) and match.group(2) not in _SCALE):
-        raise AnswerError(f"'{text}' is not an amount; write e.g. {_EXAMPLE}")
+        raise _not_an_amount(text)
     digits, unit = match.group(1).replace(" ", ""), match.group(2)
     if unit:
         number = _scaled(text, digits, unit)
@@ -39,9 +40,9 @@ def parse_amount(text: str) -> float:
     elif re.fullmatch(r"\d+([.,]\d{1,2})?", digits):
         number = float(digits.replace(",", "."))  # cents: 1250,50
     else:
-        raise AnswerError(f"'{text}' is not an amount; write e.g. {_EXAMPLE}")
+        raise _not_an_amount(text)
     if number > MAX_AMOUNT:
-        raise AnswerError(f"'{text}' is more than {MAX_AMOUNT:,.0f} euros; check the amount")
+        raise AnswerError(msg("error.too_large", text=text, limit=money(MAX_AMOUNT, current())))
     return number
 
 
@@ -61,11 +62,20 @@ def _scaled(text: str, digits: str, unit: str) -> float:
         return round(float(digits.replace(",", ".")) * scale, 2)
     if re.fullmatch(r"\d{1,3}[.,]\d{3}", digits):  # 1.250 mln: 1,25 million or 1250 million?
         decimal = float(digits.replace(",", ".")) * scale
-        raise AnswerError(
-            f"'{text}' is ambiguous; for {decimal:,.0f} euros write {digits.replace('.', ',')} {unit}, "
-            f"for {float(re.sub('[.,]', '', digits)) * scale:,.0f} euros write {re.sub('[.,]', '', digits)} {unit}"
-        )
-    raise AnswerError(f"'{text}' is not an amount; write e.g. {_EXAMPLE}")
+        whole = re.sub("[.,]", "", digits)
+        raise AnswerError(msg(
+            "error.ambiguous", text=text, decimal=_euros(decimal), as_decimal=f"{digits.replace('.', ',')} {unit}",
+            whole=_euros(float(whole) * scale), as_whole=f"{whole} {unit}",
+        ))
+    raise _not_an_amount(text)
+
+
+def _not_an_amount(text: str) -> AnswerError:
+    return AnswerError(msg("error.not_an_amount", text=text, example=msg("error.amount_example")))
+
+
+def _euros(amount: float) -> str:
+    return money(amount, current()).removeprefix("€ ")
 
 
 def normalise(question: Question, value: Any, choices: list[str]) -> Any:
@@ -73,35 +83,38 @@ def normalise(question: Question, value: Any, choices: list[str]) -> Any:
     if isinstance(value, str) and value.strip().lower() in UNKNOWN_WORDS:
         if question.unknown_allowed:
             return UNKNOWN
-        raise AnswerError("'don't know' is not allowed for this question")
+        raise AnswerError(msg("error.no_unknown"))
     kind = question.type
     if kind == "choice":
         if not isinstance(value, str) or value not in choices:
-            raise AnswerError(f"{value!r} is not an option; allowed: {', '.join(choices)}")
+            raise AnswerError(msg("error.not_an_option", value=repr(value), allowed=", ".join(choices)))
         return value
     if kind == "multi":
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise AnswerError(f"expected a list of options, found {value!r}")
+            raise AnswerError(msg("error.expected_list", value=repr(value)))
         wrong = [v for v in values if v not in choices]
         if wrong:
-            raise AnswerError(f"{', '.join(map(repr, wrong))} not an option; allowed: {', '.join(choices)}")
+            key = "error.not_an_option" if len(wrong) == 1 else "error.not_options"
+            raise AnswerError(msg(key, value=repr(wrong[0]), values=", ".join(map(repr, wrong)), allowed=", ".join(choices)))
+        if NONE in values and len(set(values)) > 1:
+            raise AnswerError(msg("error.none_with_others", none=NONE))
         return sorted(set(values), key=choices.index)
     if kind == "yes_no":
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.strip().lower() in YES | NO:
             return value.strip().lower() in YES
-        raise AnswerError(f"expected yes or no (true/false), found {value!r}")
+        raise AnswerError(msg("error.expected_yes_no", value=repr(value)))
     if isinstance(value, bool):
-        raise AnswerError(f"expected a number, found {value!r}")
+        raise AnswerError(msg("error.expected_number", value=repr(value)))
     if isinstance(value, str):
-        value = parse_amount(value)
+        value = parse_amount(value) if kind == "amount" else _whole_number(value)
     if not isinstance(value, (int, float)) or not 0 <= value <= MAX_AMOUNT:  # also refuses nan and inf
-        raise AnswerError(f"expected a number of 0 or more, at most {MAX_AMOUNT:,.0f}; found {_short(value)}")
+        raise AnswerError(msg("error.expected_range", max=f"{MAX_AMOUNT:,.0f}", value=_short(value)))
     if kind == "number":
         if value != int(value):
-            raise AnswerError(f"expected a whole number, found {value!r}")
+            raise AnswerError(msg("error.expected_whole", value=repr(value)))
         return int(value)
     return int(value) if value == int(value) else value
 
@@ -110,6 +123,12 @@ def _short(value: Any) -> str:
     """A value as written, cut short: a 400-digit number is not repeated in full."""
     text = repr(value)
     return text if len(text) <= 40 else f"{text[:20]}...{text[-8:]} ({len(text)} characters)"
+
+
+def _whole_number(text: str) -> int:
+    if not re.fullmatch(r"\s*\d+\s*", text):
+        raise AnswerError(msg("error.not_a_number", text=text))
+    return int(text)
 
 
 def index(facts: list[tuple[str, Any]]) -> dict[str, list]:

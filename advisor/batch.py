@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from advisor import clock, render, workers
-
 from advisor.advise import Advice, advise, advise_scenario, dated
 from advisor.errors import InputError, OutputError, Problem
 from advisor.files import decode, write_atomic
-from advisor.knowledge import KnowledgeBase, load_knowledge
-from advisor.safe import cell, json_text
+from advisor.i18n import msg
+from advisor.knowledge import KnowledgeBase
+from advisor.loader import load_knowledge
 from advisor.portfolio import is_portfolio, segment_ids
+from advisor.safe import cell, json_text
 from advisor.scenario import check_answers, load_scenario, scenario_files
 from advisor.strategy import advise_segment
 
@@ -81,7 +82,7 @@ def collect(inputs: list[str], output: Path | None = None) -> tuple[list[Job], l
     for given in inputs:
         matches = sorted(glob.glob(given, recursive=True)) if glob.has_magic(given) else [given]
         if not matches:
-            problems.append(Problem(given, "matches no file"))
+            problems.append(Problem(given, msg("error.no_match")))
         for match in map(Path, matches):
             if not match.is_dir():
                 found.append((match, str(match.with_suffix(""))))
@@ -282,6 +283,8 @@ def summarise(advice: Advice) -> dict[str, Any]:
         "close_calls": [d.dimension for d in advice.decisions if d.close_call],
         "warnings": len(advice.warnings),
         "warning_rules": [w.reason.rule for w in advice.warnings],
+        "expected": dict(advice.expected),
+        "differs_from_expected": advice.differs_from_expected(),
     }
 
 
@@ -323,8 +326,8 @@ def _results(jobs: list[Job], root, settings, processes: int) -> Iterator[Result
 
 
 # --- outputs -------------------------------------------------------------------
-SUFFIX = {"json": "json", "markdown": "md"}
-CSV_COLUMNS = ("id", "scenario", "source", "status", "as_of", "care_form", "contract_value", *SUMMARY_DIMENSIONS, "close_calls", "warnings", "error")
+SUFFIX = {"json": "json", "markdown": "md", "html": "html"}
+CSV_COLUMNS = ("id", "scenario", "source", "status", "as_of", "care_form", "contract_value", *SUMMARY_DIMENSIONS, "close_calls", "warnings", "matches_expected", "error")
 
 
 def rows(results: list[Result]) -> list[dict[str, Any]]:
@@ -356,12 +359,20 @@ def overview(results: list[Result]) -> dict[str, Any]:
     }
 
 
+def matches(row: dict[str, Any]) -> bool | None:
+    """Does the advice match the scenario's `expected:`? None when it states nothing (or failed)."""
+    if row.get("status") == "error" or not row.get("expected"):
+        return None
+    return not row["differs_from_expected"]
+
+
 def csv_text(results: list[Result]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows(results):
-        writer.writerow({k: cell(v) for k, v in {**row, "close_calls": ";".join(row.get("close_calls", []))}.items()})
+        full = {**row, "close_calls": ";".join(row.get("close_calls", [])), "matches_expected": matches(row)}
+        writer.writerow({k: cell(v) for k, v in full.items()})
     return buffer.getvalue()
 
 

@@ -11,6 +11,7 @@ from advisor import conditions
 from advisor.advise import Advice, advise, candidates
 from advisor.answers import index, to_facts
 from advisor.errors import InputError, Problem
+from advisor.i18n import msg
 from advisor.knowledge import KnowledgeBase, suggest
 from advisor.trace import Step
 
@@ -52,6 +53,14 @@ class Node:
     kind: str  # answer | derived | decision
     rule: str | None = None
     children: list["Node"] = field(default_factory=list)
+    shown_before: bool = False  # its subtree was already shown in an earlier tree: refer to it
+
+
+def derivations(kb: KnowledgeBase, advice: Advice) -> dict[str, Node | None]:
+    """The trees of every recommendation, in stage order; a subtree shared with an earlier
+    tree (an earlier decision, a derived fact) is shown once and referred to afterwards."""
+    expanded: set = set()
+    return {d.dimension: derivation(kb, advice, d.dimension, expanded) for d in advice.decisions if d.recommended}
 
 
 def derivation(kb: KnowledgeBase, advice: Advice, dimension: str, expanded: set | None = None) -> Node | None:
@@ -84,11 +93,16 @@ def _fact_node(kb, advice, steps, fact, seen: set, expanded: set) -> Node:
     if any(s.kind == "assumption" and fact in s.asserted for s in advice.trace.steps):
         return Node(fact, "assumption")
     if name in kb.dimensions:
-        sub = None if name in expanded else derivation(kb, advice, name, expanded)
+        if name in expanded:
+            return Node(fact, "decision", None, [], shown_before=True)
+        sub = derivation(kb, advice, name, expanded)
         return Node(fact, "decision", None, sub.children if sub else [])
     source = next((s for s in advice.trace.steps if s.kind == "rule" and fact in s.asserted and s.rule not in seen), None)
     if source is None:
         return Node(fact, "derived")
+    if fact in expanded:
+        return Node(fact, "derived", source.rule, [], shown_before=True)
+    expanded.add(fact)
     return Node(fact, "derived", source.rule, _rule_node(kb, advice, steps, source, seen, expanded).children)
 
 
@@ -126,7 +140,7 @@ def resolve_option(kb: KnowledgeBase, text: str) -> tuple[str, str]:
             if wanted in {n.replace(" ", "_") for n in names}:
                 return dim.id, o.id
     allowed = [o.id for d in kb.dimensions.values() for o in d.options]
-    raise InputError([Problem("--why-not", f"'{text}' is not an option{suggest(wanted, allowed)}")])
+    raise InputError([Problem("--why-not", msg("error.not_an_option_any", text=text, hint=suggest(wanted, allowed)))])
 
 
 def why_not(kb: KnowledgeBase, advice: Advice, option_text: str) -> WhyNot:

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from advisor.errors import OutputError, UserError, bad_input
+from advisor.i18n import msg
 
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
@@ -24,13 +25,13 @@ def decode(raw: bytes, name: str, kind: str) -> str:
     encoding = next((enc for bom, enc in _BOMS if raw.startswith(bom)), "utf-8")
     if encoding == "utf-8" and b"\x00" in raw:
         if _utf16_without_mark(raw):
-            raise bad_input(name, "is UTF-16 text without a byte order mark; save it as UTF-8")
-        raise bad_input(name, f"is a binary file, not {kind} text")
+            raise bad_input(name, msg("error.utf16_without_mark"))
+        raise bad_input(name, msg("error.binary_kind", kind=kind))
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as err:
         label = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8"}.get(encoding, encoding.upper())
-        raise bad_input(name, f"is not {label} text (byte {err.start})") from None
+        raise bad_input(name, msg("error.not_text", encoding=label, position=err.start)) from None
 
 
 def _utf16_without_mark(raw: bytes) -> bool:

@@ -7,60 +7,32 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import contextmanager
+import difflib
 from pathlib import Path
 from typing import Any, Callable
 
 from rich.console import Console
+from rich.table import Table
 
 from advisor import render
-from advisor.advise import Advice, advise_file
+from advisor.advise import LAW_START, Advice, advise_file
+from advisor import i18n
 from advisor.answers import UNKNOWN, UNKNOWN_WORDS, YES, NO, AnswerError, normalise
 from advisor.errors import UserError
 from advisor.files import locked
-from advisor.i18n import Lang, money, t
+from advisor.i18n import Lang, money, msg, t
 from advisor.knowledge import KnowledgeBase
 from advisor.models import Question
 from advisor.questionnaire import open_questions, why
-from advisor.render.view import UNKNOWN_LABEL, YES_NO, labels
+from advisor.render.view import labels, shown
 from advisor.safe import markup as escape
 from advisor.scenario import save_scenario
 
 Read = Callable[[str], "str | None"]
 
-TEXTS = {
-    "commands": {
-        "nl": "? = uitleg · waarom · terug · weet niet · stop",
-        "en": "? = help · why · back · don't know · stop",
-    },
-    "progress": {"nl": "Vraag {n} · nog ongeveer {left}", "en": "Question {n} · about {left} to go"},
-    "current": {"nl": "huidig antwoord: {value} (Enter = houden)", "en": "current answer: {value} (Enter = keep)"},
-    "invalid": {"nl": "Dat antwoord past niet: {error}", "en": "That answer does not fit: {error}"},
-    "multi_hint": {"nl": "Meerdere nummers met komma's, bijv. 1,3", "en": "Several numbers with commas, e.g. 1,3"},
-    "yes_no_hint": {"nl": "ja of nee", "en": "yes or no"},
-    "amount_hint": {"nl": "bedrag, bijv. 1.200.000 of 1,2 mln", "en": "an amount, e.g. 1,200,000 or 1.2 mln"},
-    "number_hint": {"nl": "een heel getal", "en": "a whole number"},
-    "no_unknown": {"nl": "Bij deze vraag kan 'weet niet' niet.", "en": "'Don't know' is not possible for this question."},
-    "first": {"nl": "Dit is de eerste vraag.", "en": "This is the first question."},
-    "why_head": {"nl": "Waarom deze vraag: wat elk antwoord zou veranderen", "en": "Why this question: what each answer would change"},
-    "why_none": {"nl": "zelfde keuzes", "en": "same choices"},
-    "glossary": {"nl": "Begrippen", "en": "Terms"},
-    "saved": {"nl": "Antwoorden bewaard in {path}.", "en": "Answers saved in {path}."},
-    "resume": {"nl": "Verder gaan: advisor ask --resume {path}", "en": "To continue: advisor ask --resume {path}"},
-    "ended": {"nl": "Invoer beëindigd.", "en": "Input ended."},
-    "stopped": {"nl": "Gestopt.", "en": "Stopped."},
-    "review": {"nl": "Controleer uw antwoorden", "en": "Review your answers"},
-    "review_prompt": {
-        "nl": "Nummer om een antwoord te wijzigen, Enter voor het advies",
-        "en": "Number to change an answer, Enter for the advice",
-    },
-    "report": {
-        "nl": "Advies als Markdown-rapport opslaan? Bestandsnaam (Enter = niet opslaan)",
-        "en": "Save the advice as a Markdown report? File name (Enter = don't save)",
-    },
-    "report_saved": {"nl": "Rapport opgeslagen in {path}.", "en": "Report saved in {path}."},
-}
 BACK = {"terug", "back", "b", "vorige", "previous"}
 WHY = {"waarom", "why", "w"}
+WHY_MORE = {"waarom meer", "why more", "w+"}
 HELP = {"?", "help", "hulp", "uitleg"}
 STOP = {"stop", "quit", "exit", "q"}
 NONE = {"geen", "none", "-"}
@@ -87,7 +59,7 @@ class Interview:
         console: Console,
         read: Read,
         path: Path,
-        name: str,
+        name: str | None,
         lang: Lang,
         on: dt.date,
         answers: dict[str, Any] | None = None,
@@ -96,13 +68,21 @@ class Interview:
         self.kb, self.console, self.read, self.path = kb, console, read, Path(path)
         self.name, self.lang, self.on, self.as_of = name, lang, on, as_of
         self.answers: dict[str, Any] = dict(answers or {})
-        self.history: list[str] = []
+        self.history: list[str] = [q for q in kb.questions if q in self.answers]  # resumed answers come first
         self.current: str | None = None  # the question being asked, for scripts and tests
 
     def run(self) -> Advice | None:
         """Ask until nothing left matters, review, and return the advice (None if stopped)."""
-        self.save()
+        with i18n.using(self.lang):
+            return self._run()
+
+    def _run(self) -> Advice | None:
         try:
+            if self.name is None:
+                self.ask_name()
+            self.save()
+            if (self.as_of or self.on) < LAW_START:  # nothing to ask: the law the advice rests on did not exist yet
+                raise Stopped(msg("ask.before_law", self.lang, date=(self.as_of or self.on).isoformat()))
             while True:
                 self.ask_open_questions()
                 if not self.review():
@@ -110,6 +90,7 @@ class Interview:
             advice = advise_file(self.kb, self.path, self.as_of or self.on)
             render.show(advice, self.kb, "text", self.lang, self.console)
             self.offer_report(advice)
+            self.say(self.text("saved", path=self.path))
             return advice
         except Stopped as stop:
             self.say(stop.args[0])
@@ -119,6 +100,15 @@ class Interview:
             self.console.print()
             self.goodbye()
             raise
+
+    def ask_name(self) -> None:
+        """A name for the procurement: the scenario's name and the report's title."""
+        self.current = "name"
+        default = self.text("default_name", date=self.on.isoformat())
+        line = self.read(f"{self.text('name', default=default)}> ")
+        if line is None:
+            raise Stopped(self.text("ended"))
+        self.name = line.strip() or default
 
     def goodbye(self) -> None:
         self.say(self.text("saved", path=self.path))
@@ -149,18 +139,19 @@ class Interview:
     def ask(self, question: Question) -> Any:
         """Ask one question until it gets a valid answer; BACK_SIGNAL to go back."""
         self.current = question.id
-        n = len(self.history) + 1
+        n = (self.history.index(question.id) if question.id in self.history else len(self.history)) + 1
         left = len(open_questions(self.kb, {**self.answers, question.id: None}, self.on))
-        self.console.print(f"\n[dim]{self.text('progress', n=n, left=left)}[/dim]")
+        progress = self.text("progress", n=n, left=left) if left else self.text("progress_last", n=n)
+        self.console.print(f"\n[dim]{progress}[/dim]")
         self.console.print(f"[bold]{escape(t(question.text, self.lang))}[/bold]")
         choices = self.kb.choices(question)
         labels = self.labels(question)
         for i, choice in enumerate(choices, 1) if question.type in ("choice", "multi") else []:
-            self.console.print(f"  {i:>2}. {escape(labels[choice])} [dim]({choice})[/dim]")
+            self.console.print(f"  {i:>2}. {escape(labels[choice])}")
         current = self.answers.get(question.id)
         if current is not None:
             self.console.print(f"[dim]{self.text('current', value=escape(self.shown(question, current)))}[/dim]")
-        self.console.print(f"[dim]{self.text('commands')}[/dim]")
+        self.console.print(f"[dim]{self.text('commands' if question.unknown_allowed else 'commands_no_unknown')}[/dim]")
         while True:
             line = self.read(f"{self.hint(question)}> ")
             if line is None:
@@ -173,11 +164,14 @@ class Interview:
             if word in HELP:
                 self.help(question)
                 continue
-            if word in WHY:
-                self.explain(question)
+            if word in WHY or word in WHY_MORE:
+                self.explain(question, detail=word in WHY_MORE)
                 continue
             if not word and current is not None:
                 return current
+            if not word:
+                self.console.print(f"[dim]{escape(self.text('empty'))}[/dim]")
+                continue
             try:
                 return self.parse(question, line.strip(), choices, labels)
             except AnswerError as err:
@@ -189,16 +183,29 @@ class Interview:
                 raise AnswerError(self.text("no_unknown"))
             return UNKNOWN
         if question.type == "choice":
-            return normalise(question, _choice(text, choices, labels, self.synonyms(question)), choices)
+            return self.checked(question, [_choice(text, choices, labels, self.synonyms(question))], choices)
         if question.type == "multi":
             if text.lower() in NONE and "none" in choices:
                 return ["none"]
             parts = [p for p in text.replace(";", ",").split(",") if p.strip()]
             synonyms = self.synonyms(question)
-            return normalise(question, [_choice(p.strip(), choices, labels, synonyms) for p in parts], choices)
-        if question.type == "yes_no" and text.lower() not in YES | NO:
-            raise AnswerError(self.text("yes_no_hint"))
+            return self.checked(question, [_choice(p.strip(), choices, labels, synonyms) for p in parts], choices)
+        if question.type == "yes_no":
+            text = {"1": "ja", "2": "nee"}.get(text, text)
+            if text.lower() not in YES | NO:
+                raise AnswerError(f"{self.text('yes_no_hint')} ({self.text('yes_no_options')})")
         return normalise(question, text, choices)
+
+    def checked(self, question: Question, values: list[str], choices: list[str]) -> Any:
+        """The typed answer; a choice that does not exist is refused with the nearest option's name."""
+        wrong = next((v for v in values if v not in choices), None)
+        if wrong is not None:
+            labels = self.labels(question)
+            names = {**{c: labels[c] for c in choices}, **{labels[c].lower(): labels[c] for c in choices}}
+            close = difflib.get_close_matches(wrong.lower(), list(names), n=1, cutoff=0.6)
+            hint = msg("error.did_you_mean", word=names[close[0]]) if close else ""
+            raise AnswerError(self.text("not_a_choice", value=wrong, last=len(choices)) + hint)
+        return normalise(question, values if question.type == "multi" else values[0], choices)
 
     # --- help and WHY --------------------------------------------------------
     def help(self, question: Question) -> None:
@@ -220,28 +227,57 @@ class Interview:
             if term.option in options or any(w.lower() in text for w in [term.term, *term.synonyms] if len(w) > 3)
         ][:6]
 
-    def explain(self, question: Question) -> None:
-        """The classic WHY: the rules that need this answer, and what each answer would conclude."""
-        self.console.print(f"[bold]{self.text('why_head')}[/bold]")
+    def explain(self, question: Question, detail: bool = False) -> None:
+        """The classic WHY, short: what the advice is now, and what each answer would change
+        (answers with the same effect together). With `detail`, the rules each answer sets off."""
+        from advisor.advise import advise
+        from advisor.render.explanation import w
+
         names = {d: t(self.kb.dimensions[d].name, self.lang) for d in self.kb.dimensions}
+        now = advise(self.kb, self.answers, self.on, explore=False).recommended()
+        route = " · ".join(f"{names[d]}: {self.option_name(d, now.get(d))}" for d in ("instrument", "regime", "procedure") if d in now)
+        self.console.print(f"[bold]{self.text('why_head')}[/bold]")
+        self.console.print(f"  [dim]{escape(w('why_head', self.lang, route=route or msg('report.no_advice_yet', self.lang)))}[/dim]")
+        groups: dict[tuple, list] = {}
         for effect in why(self.kb, question, self.answers, self.on):
-            shown = escape(self.shown(question, effect.value))
-            changes = [f"{names[d]}: {self.option_name(d, after)}" for d, _before, after in effect.decisions]
-            what = "; ".join(changes) if changes else self.text("why_none")
-            self.console.print(f"  • {shown} → {escape(what)}")
-            for rule_id in effect.rules[:5]:
-                title = t(self.kb.rule[rule_id].rule.title, self.lang)
-                self.console.print(f"      [dim]{escape(title)} ({rule_id})[/dim]")
+            if effect.out_of_scope:
+                what = w("why_out_of_scope", self.lang)
+            elif effect.decisions:
+                what = "; ".join(f"{names[d]}: {self.option_name(d, after)}" for d, _b, after in effect.decisions)
+            else:
+                what = w("why_rules", self.lang) if effect.rules else w("why_same", self.lang)
+            groups.setdefault((what,), []).append(effect)
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for (what,), effects in groups.items():
+            shown = [self.shown(question, e.value) for e in effects]
+            answers = ", ".join(shown[:3]) + (f" {w('why_others', self.lang, n=len(shown) - 3)}" if len(shown) > 3 else "")
+            grid.add_row("  •", f"{escape(answers)} → {escape(what)}")
+            if detail:
+                rules = dict.fromkeys(r for e in effects for r in e.rules)
+                for rule_id in list(rules)[:5]:
+                    grid.add_row("", f"[dim]– {escape(t(self.kb.rule[rule_id].rule.title, self.lang))}[/dim]")
+        self.console.print(grid)
+        if not detail:
+            self.console.print(f"  [dim]{escape(w('why_more', self.lang))}[/dim]")
 
     # --- review, report, saving ----------------------------------------------
     def review(self) -> bool:
-        """Show every answer; return True when the user changed one (more questions may follow)."""
+        """Show every answer, in the order of asking, and the questions skipped; return True when
+        the user changed or added one (more questions may follow)."""
         self.current = "review"
         self.console.print(f"\n[bold]{self.text('review')}[/bold]")
-        order = list(self.answers)
+        order = [q for q in self.kb.questions if q in self.answers]
         for i, qid in enumerate(order, 1):
             q = self.kb.questions[qid]
             self.console.print(f"  {i:>2}. {escape(t(q.text, self.lang))} [bold]{escape(self.shown(q, self.answers[qid]))}[/bold]")
+        skipped = self.skipped()
+        if skipped:
+            self.console.print(f"[bold]{self.text('review_skipped')}[/bold]")
+            for i, q in enumerate(skipped, len(order) + 1):
+                self.console.print(f"  {i:>2}. {escape(t(q.text, self.lang))}")
+        listed = [self.kb.questions[q] for q in order] + skipped
         while True:
             line = self.read(f"{self.text('review_prompt')}> ")
             if line is None or not line.strip():
@@ -249,19 +285,30 @@ class Interview:
             word = line.strip().lower()
             if word in STOP:
                 raise Stopped(self.text("stopped"))
-            if word.isdigit() and 1 <= int(word) <= len(order):
-                question = self.kb.questions[order[int(word) - 1]]
-                result = self.ask(question)
-                if result is not BACK_SIGNAL:
-                    self.answers[question.id] = result
-                    self.save()
-                return True
+            if not (word.isdigit() and 1 <= int(word) <= len(listed)):
+                self.console.print(f"[red]{escape(self.text('review_invalid', text=line.strip(), last=len(listed)))}[/red]")
+                continue
+            question = listed[int(word) - 1]
+            result = self.ask(question)
+            if result is not BACK_SIGNAL:
+                self.answers[question.id] = result
+                self.answers = {q: self.answers[q] for q in self.kb.questions if q in self.answers}
+                self.save()
+            return True
+
+    def skipped(self) -> list[Question]:
+        """Questions not answered that apply to this case (in asking order)."""
+        from advisor.questionnaire import applies, ordered
+
+        return [q for q in ordered(self.kb) if q.id not in self.answers and applies(self.kb, q, self.answers, self.on)]
 
     def offer_report(self, advice: Advice) -> None:
         self.current = "report"
         line = self.read(f"{self.text('report')}> ")
         if line and line.strip():
             path = Path(line.strip())
+            if not path.suffix:
+                path = path.with_suffix(".md")
             from advisor.files import write_atomic
 
             write_atomic(path, render.to_string(advice, self.kb, "markdown", self.lang))
@@ -272,10 +319,10 @@ class Interview:
 
     # --- words -----------------------------------------------------------------
     def text(self, key: str, **values) -> str:
-        return TEXTS[key][self.lang].format(**values)
+        return msg(f"ask.{key}", self.lang, **values)
 
     def say(self, message: str) -> None:
-        self.console.print(escape(message))
+        self.console.print(escape(message), soft_wrap=True)
 
     def hint(self, question: Question) -> str:
         return {
@@ -294,19 +341,11 @@ class Interview:
         return {s.lower(): c.id for c in self.kb.care_forms.care_forms for s in c.synonyms}
 
     def shown(self, question: Question, value: Any) -> str:
-        if value == UNKNOWN:
-            return UNKNOWN_LABEL[self.lang]
-        if isinstance(value, bool):
-            return YES_NO[value][self.lang]
-        if isinstance(value, list):
-            return "; ".join(self.labels(question).get(v, v) for v in value)
-        if question.type == "amount":
-            return money(value, self.lang)
-        return self.labels(question).get(value, str(value))
+        return shown(self.kb, question.id, value, self.lang)
 
     def option_name(self, dimension: str, option: str | None) -> str:
         if option is None:
-            return t("no_advice", self.lang)
+            return msg("report.no_advice", self.lang)
         return next(t(o.name, self.lang) for o in self.kb.dimensions[dimension].options if o.id == option)
 
 

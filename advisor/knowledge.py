@@ -1,14 +1,13 @@
-"""The knowledge base: every YAML file loaded, validated and cross-checked once.
-
-After `load_knowledge` returns, the rest of the code may assume the knowledge is
-consistent: every fact a rule reads is asked or derived, every option exists.
+"""The knowledge base: what the loaded, validated and cross-checked YAML files hold, with
+the look-ups the rest of the code needs. `advisor.loader.load_knowledge` builds it; after
+that the rest of the code may assume the knowledge is consistent: every fact a rule reads
+is asked or derived, every option exists.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,22 +15,8 @@ from pathlib import Path
 from advisor import conditions
 from advisor.engine import CompiledRule, Ruleset
 from advisor.errors import InputError, Problem
-from advisor.models import (
-    CareForms,
-    Dimension,
-    Figure,
-    Figures,
-    Glossary,
-    Question,
-    Questions,
-    Rule,
-    RuleFile,
-    Sources,
-    Thresholds,
-    Vocabulary,
-    validate,
-)
-from advisor.yamlfile import key_path, read_yaml
+from advisor.i18n import msg
+from advisor.models import CareForms, Dimension, Figure, Figures, Glossary, Question, Rule, Sources, Thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -153,7 +138,10 @@ class KnowledgeBase:
             return True
         key = (f"ask_if:{question.id}", on)
         if key not in self._resolved:
-            self._resolved[key] = conditions.resolve(conditions.parse(question.ask_if), self.threshold, on)
+            try:
+                self._resolved[key] = conditions.resolve(conditions.parse(question.ask_if), self.threshold, on)
+            except InputError:  # a threshold with no amount on that date (before the law): cannot apply
+                self._resolved[key] = ()
         return any(all(conditions.holds(t, facts) for t in conj) for conj in self._resolved[key])
 
     def ruleset(self, stage: str, on: dt.date, engine: str = "durable") -> Ruleset:
@@ -187,86 +175,6 @@ def _engine(name: str):
     raise ValueError(f"unknown engine {name!r}")
 
 
-def default_root() -> Path:
-    return Path(os.environ.get("ADVISOR_KNOWLEDGE", ROOT))
-
-
-def load_knowledge(root: str | Path | None = None) -> KnowledgeBase:
-    """Load and cross-check `knowledge/` and `rules/` under `root`; raise InputError listing every problem.
-    A validated snapshot of unchanged files is read instead when there is one (advisor/snapshot.py)."""
-    from advisor import snapshot
-
-    root = Path(root) if root else default_root()
-    kb = snapshot.read(root)
-    if kb is None:
-        kb = _load_files(root)
-        snapshot.write(kb)
-    return kb
-
-
-def _load_files(root: Path) -> KnowledgeBase:
-    problems: list[Problem] = []
-
-    def load(name: str, model):
-        try:
-            doc = read_yaml(root / "knowledge" / name, f"knowledge/{name}")
-            return doc, validate(model, doc)
-        except InputError as err:
-            problems.extend(err.problems)
-            return None, None
-
-    _, sources = load("sources.yaml", Sources)
-    _, vocabulary = load("vocabulary.yaml", Vocabulary)
-    _, care_forms = load("care_forms.yaml", CareForms)
-    _, glossary = load("glossary.yaml", Glossary)
-    _, figures = load("figures.yaml", Figures)
-    _, thresholds = load("thresholds.yaml", Thresholds)
-    _, questions = load("questions.yaml", Questions)
-    rules = _load_rules(root / "rules", problems)
-    if problems:
-        raise InputError(problems)
-    kb = KnowledgeBase(
-        root,
-        sources,
-        {d.id: d for d in vocabulary.dimensions},
-        care_forms,
-        glossary,
-        figures,
-        thresholds,
-        {q.id: q for q in questions.questions},
-        rules,
-    )
-    from advisor.references import cross_check  # checks the loaded knowledge base as a whole
-
-    problems = cross_check(kb)
-    if problems:
-        raise InputError(problems)
-    return kb
-
-
-def _load_rules(folder: Path, problems: list[Problem]) -> list[LoadedRule]:
-    files = sorted(folder.glob("*.yaml"))
-    if not files:
-        problems.append(Problem(str(folder), "has no rule files (*.yaml)"))
-    out = []
-    for path in files:
-        try:
-            doc = read_yaml(path, f"rules/{path.name}")
-            rule_file = validate(RuleFile, doc)
-        except InputError as err:
-            problems.extend(err.problems)
-            continue
-        for i, rule in enumerate(rule_file.rules):
-            loc = ("rules", i, "when")
-            try:
-                alternatives = conditions.parse(rule.when)
-            except conditions.ConditionError as err:
-                problems.append(Problem(doc.name, str(err), key_path(loc + err.key), doc.line(loc + err.key)))
-                continue
-            out.append(LoadedRule(rule, rule.stage or rule_file.stage, doc.name, doc.line(("rules", i)), alternatives))
-    return out
-
-
 def suggest(word: str, allowed) -> str:
     close = difflib.get_close_matches(str(word), [str(a) for a in allowed], n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return msg("error.did_you_mean", word=close[0]) if close else ""

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from advisor.errors import InputError, Problem
+from advisor.i18n import msg
 from advisor.yamlfile import Loc, YamlDoc, key_path
 
 Id = str
@@ -211,7 +212,7 @@ def validate(model: type[BaseModel], doc: YamlDoc, loc: Loc = ()) -> Any:
     for part in loc:
         data = data[part]
     if data is None:
-        raise InputError([Problem(doc.name, "is empty")])
+        raise InputError([Problem(doc.name, msg("error.empty"))])
     try:
         return model.model_validate(data)
     except ValidationError as err:
@@ -222,11 +223,11 @@ def _problem(doc: YamlDoc, loc: Loc, error: dict) -> Problem:
     found = error.get("input")
     message = error["msg"]
     if error["type"] == "extra_forbidden":
-        message = "unknown key"
+        message = msg("error.unknown_key")
     elif error["type"] == "missing":
-        message = "is required but missing"
+        message = msg("error.required")
     elif found is None:
-        message = "is empty; a value is required"
+        message = msg("error.empty_value")
     elif not isinstance(found, (dict, list)):
-        message = f"{message} (found {found!r})"
+        message = msg("error.found", message=message, value=repr(found))
     return Problem(doc.name, message, key_path(loc), doc.line(loc))

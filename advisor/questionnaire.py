@@ -100,6 +100,7 @@ class Effect:
     value: Any
     decisions: tuple[tuple[str, str | None, str | None], ...]  # (dimension, now, then)
     rules: tuple[str, ...]  # rules that would fire only with this answer
+    out_of_scope: bool = False  # this answer puts the case outside the advisor's knowledge
 
 
 def why(kb: KnowledgeBase, question: Question, answers: dict[str, Any], on: dt.date) -> list[Effect]:
@@ -114,7 +115,8 @@ def why(kb: KnowledgeBase, question: Question, answers: dict[str, Any], on: dt.d
             for d in other.decisions
             if d.recommended != base.recommended().get(d.dimension)
         )
-        effects.append(Effect(value, changed, tuple(r for r in other.trace.rules() if r not in base_rules)))
+        new = tuple(r for r in other.trace.rules() if r not in base_rules)
+        effects.append(Effect(value, changed, new, other.status == "out_of_scope" and base.status != "out_of_scope"))
     return effects
 
 

@@ -12,6 +12,7 @@ import yaml
 from advisor.answers import AnswerError, normalise
 from advisor.errors import InputError, Problem
 from advisor.files import decode, write_atomic
+from advisor.i18n import msg
 from advisor.knowledge import KnowledgeBase, suggest
 from advisor.models import Scenario, validate
 from advisor.yamlfile import YamlDoc, read_yaml
@@ -35,8 +36,8 @@ def scenario_files(paths: list[str | Path], pattern: str = "*.yaml") -> list[Pat
 def load_scenario(kb: KnowledgeBase, path: str | Path) -> LoadedScenario:
     doc = read_yaml(path)
     if not isinstance(doc.data, dict):
-        found = "nothing" if doc.data is None else type(doc.data).__name__
-        raise InputError([Problem(doc.name, f"must be a mapping with 'scenario' and 'answers'; found {found}")])
+        found = msg("error.nothing") if doc.data is None else type(doc.data).__name__
+        raise InputError([Problem(doc.name, msg("error.not_a_mapping", found=found))])
     scenario = validate(Scenario, doc)
     return LoadedScenario(doc.name, scenario, check_answers(kb, scenario.answers, doc))
 
@@ -50,7 +51,7 @@ def check_answers(kb: KnowledgeBase, answers: dict[str, Any], doc: YamlDoc | Non
         line = doc.line(loc) if doc else None
         question = kb.questions.get(qid)
         if question is None:
-            problems.append(Problem(name, f"is not a question{suggest(qid, kb.questions)}", f"answers.{qid}", line))
+            problems.append(Problem(name, msg("error.not_a_question", hint=suggest(qid, kb.questions)), f"answers.{qid}", line))
             continue
         try:
             typed[qid] = normalise(question, value, kb.choices(question))
@@ -67,7 +68,7 @@ def _hint(kb: KnowledgeBase, question, value: str) -> str:
     if question.options_from == "care_forms":
         for care_form in kb.care_forms.care_forms:
             if value.strip().lower() in [s.lower() for s in care_form.synonyms]:
-                return f"; '{value}' is a synonym of '{care_form.id}'"
+                return msg("error.synonym_of", value=value, option=care_form.id)
     return suggest(value, kb.choices(question))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from advisor.advise import Advice, advise
 from advisor.answers import AnswerError, normalise
 from advisor.errors import InputError, Problem
+from advisor.i18n import msg
 from advisor.knowledge import KnowledgeBase, suggest
 
 
@@ -31,7 +32,7 @@ def parse_settings(kb: KnowledgeBase, settings: list[str]) -> dict[str, Any]:
         qid, raw = qid.strip(), raw.strip()
         question = kb.questions.get(qid)
         if not sep or question is None:
-            what = "is not QUESTION=VALUE" if not sep else f"'{qid}' is not a question{suggest(qid, kb.questions)}"
+            what = _form(kb, qid) if not sep else f"'{qid}' " + msg("error.not_a_question", hint=suggest(qid, kb.questions))
             problems.append(Problem("--set", what, item))
             continue
         value: Any = [v.strip() for v in raw.replace(";", ",").split(",") if v.strip()] if question.type == "multi" else raw
@@ -42,6 +43,12 @@ def parse_settings(kb: KnowledgeBase, settings: list[str]) -> dict[str, Any]:
     if problems:
         raise InputError(problems)
     return out
+
+
+def _form(kb: KnowledgeBase, qid: str) -> str:
+    """The expected form, with an example for the question named (or the first one)."""
+    question = kb.questions.get(qid) or next(iter(kb.questions.values()))
+    return msg("error.set_form", example=f"{question.id}={kb.choices(question)[0] if kb.choices(question) else 1}")
 
 
 def compare(kb: KnowledgeBase, before: Advice, changed: dict[str, Any]) -> Comparison:

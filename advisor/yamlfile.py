@@ -15,6 +15,7 @@ import yaml
 
 from advisor.errors import bad_input
 from advisor.files import decode
+from advisor.i18n import msg
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
@@ -58,19 +59,19 @@ def read_yaml(path: str | Path, name: str | None = None) -> YamlDoc:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise bad_input(name, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")
+            raise bad_input(name, msg("error.too_big_file", size=f"{size:,}", limit=f"{MAX_BYTES:,}"))
         raw = path.read_bytes()
     except IsADirectoryError:
-        raise bad_input(name, "is a directory, not a YAML file") from None
+        raise bad_input(name, msg("error.is_directory")) from None
     except OSError as err:
-        raise bad_input(name, f"cannot be read: {err.strerror or err}") from None
+        raise bad_input(name, msg("error.cannot_read", reason=msg("error.no_such_file") if isinstance(err, FileNotFoundError) else err.strerror or err)) from None
     return parse_yaml(raw, name)
 
 
 def parse_yaml(raw: bytes | str, name: str) -> YamlDoc:
     if isinstance(raw, bytes):
         if len(raw) > MAX_BYTES:
-            raise bad_input(name, f"input is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")
+            raise bad_input(name, msg("error.too_big_file", size=f"{len(raw):,}", limit=f"{MAX_BYTES:,}"))
         raw = decode(raw, name, "YAML")
     loader = _Loader(raw)
     try:
@@ -82,9 +83,9 @@ def parse_yaml(raw: bytes | str, name: str) -> YamlDoc:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         reason = err.problem or str(err)
-        raise bad_input(name, f"is not valid YAML: {reason}", line=mark.line + 1 if mark else None) from None
+        raise bad_input(name, msg("error.not_yaml", reason=reason), line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as err:
-        raise bad_input(name, f"is not valid YAML: {err}") from None
+        raise bad_input(name, msg("error.not_yaml", reason=err)) from None
     finally:
         loader.dispose()
 
@@ -99,12 +100,12 @@ class _Builder:
         self.nodes += 1
         line = node.start_mark.line + 1
         if self.nodes > MAX_NODES:
-            raise bad_input(self.doc.name, f"has more than {MAX_NODES:,} values (aliases expanded)", line=line)
+            raise bad_input(self.doc.name, msg("error.too_many_values", limit=f"{MAX_NODES:,}"), line=line)
         if depth > MAX_DEPTH:
-            raise bad_input(self.doc.name, f"is nested deeper than {MAX_DEPTH} levels", key_path(loc), line)
+            raise bad_input(self.doc.name, msg("error.too_deep", limit=MAX_DEPTH), key_path(loc), line)
         self.doc.lines.setdefault(loc, line)
         if node.tag not in _PLAIN_TAGS:
-            raise bad_input(self.doc.name, f"tag '{node.tag}' is not allowed: plain data only", key_path(loc), line)
+            raise bad_input(self.doc.name, msg("error.tag", tag=node.tag), key_path(loc), line)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -112,9 +113,9 @@ class _Builder:
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as err:
-            raise bad_input(self.doc.name, f"cannot read value: {err.problem}", key_path(loc), line) from None
+            raise bad_input(self.doc.name, msg("error.bad_value", problem=err.problem), key_path(loc), line) from None
         except (ValueError, OverflowError) as err:  # 2026-02-30, 0000-01-01: a date that does not exist
-            raise bad_input(self.doc.name, f"cannot read value '{node.value}': {err}", key_path(loc), line) from None
+            raise bad_input(self.doc.name, msg("error.bad_value", problem=f"'{node.value}': {err}"), key_path(loc), line) from None
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict:
         self.loader.flatten_mapping(node)
@@ -125,7 +126,7 @@ class _Builder:
                 key = str(key)
             here = loc + (key,)
             if key in out:
-                raise bad_input(self.doc.name, f"key '{key}' appears twice", key_path(here), key_node.start_mark.line + 1)
+                raise bad_input(self.doc.name, msg("error.twice", key=key), key_path(here), key_node.start_mark.line + 1)
             self.doc.lines[here] = key_node.start_mark.line + 1
             out[key] = self.build(value_node, here, depth + 1)
         return out

@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("--scenarios", type=int, default=10_000)
     args = parser.parse_args()
     from advisor.advise import advise
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
     from advisor.scenario import check_answers
 
     kb = load_knowledge()

@@ -71,7 +71,7 @@ def per_scenario(rows) -> dict[str, float]:
     from advisor.batch import Job, _advise
     from advisor.decision import decide
     import advisor.advise as adv
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
     from advisor.scenario import check_answers
 
     kb = load_knowledge()
@@ -136,7 +136,8 @@ def per_scenario(rows) -> dict[str, float]:
 def engines(rows) -> dict[str, float]:
     """Milliseconds per scenario for the six stages' rule runs, per engine, on the same facts."""
     from advisor.advise import advise
-    from advisor.knowledge import load_knowledge, STAGES
+    from advisor.knowledge import STAGES
+    from advisor.loader import load_knowledge
     from advisor.scenario import check_answers
 
     kb = load_knowledge()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from advisor.kb.cases import load_cases, run_case
-from advisor.knowledge import load_knowledge
+from advisor.loader import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 # Knowledge snapshots of the test run go to a folder of their own, not the user's cache.

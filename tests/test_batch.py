@@ -46,17 +46,62 @@ def test_bad_inputs_are_reported_and_the_run_goes_on(inputs):
         "dyslexie_open_house_routine": "advised", "mlw_crisis": "advised",
     }
     errors = result.stderr
-    assert f"{inputs / 'bad.yaml'}:4 answers.selectoin: is not a question; did you mean 'selection'?" in errors
-    assert f"{inputs / 'rows.csv'}:3 selection: 'maybe' is not an option" in errors
-    assert f"{inputs / 'broken.yaml'}: is a binary file" in errors
+    assert f"{inputs / 'bad.yaml'}:4 answers.selectoin: is geen vraag; bedoelt u 'selection'?" in errors
+    assert f"{inputs / 'rows.csv'}:3 selection: 'maybe' is geen optie" in errors
+    assert f"{inputs / 'broken.yaml'}: is een binair bestand" in errors
 
 
 def test_a_clean_batch_exits_0_and_shows_the_overview():
-    result = runner.invoke(app, ["batch", str(EXAMPLES), "--lang", "en"])
+    result = runner.invoke(app, ["batch", str(EXAMPLES), "--lang", "en"], env={"COLUMNS": "400"})
     assert result.exit_code == 0, result.output
-    assert "27 scenarios: 26 advised, 1 out of scope, 0 failed" in result.output
-    assert "Instrument: eigen_beheer 1, open_house 5, overheidsopdracht 17, subsidie 3" in result.output
-    assert "with warnings:" in result.output
+    assert "27 scenarios: 26 advised, 1 outside the knowledge, 0 failed" in result.output
+    assert "Eigen beheer (own management) 1, Open House 5, Overheidsopdracht (public contract) 17" in result.output
+    assert "with warnings" in result.output and "As expected: 27 of 27 with an expected outcome" in result.output
+
+
+def test_the_table_fits_80_columns_with_names_not_ids_in_the_users_language():
+    result = runner.invoke(app, ["batch", str(EXAMPLES)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0].split()[:3] == ["Scenario", "Instrument", "Regime"] and "Verwacht" in lines[0]
+    assert "Overheidsop" in result.output and "overheidsopdracht" not in result.output and "regime_sas" not in result.output
+    assert "Niet getoond wegens de breedte" in result.output and "--format csv" in result.output
+    assert "27 scenario's: 26 geadviseerd" in result.output and "Zoals verwacht: 27 van 27" in result.output
+    for english in ("advised", "warnings", "out of scope", "care_form", "funding_form"):
+        assert english not in result.output
+
+
+def test_a_wide_terminal_shows_more_columns():
+    result = runner.invoke(app, ["batch", str(EXAMPLES)], env={"COLUMNS": "200"})
+    header = result.output.splitlines()[0]
+    assert "Zorgvorm" in header and "Bekostigingsvorm" in header and "Kraljic-segment" in header
+
+
+def test_a_result_that_differs_from_expected_says_where(tmp_path):
+    (tmp_path / "x.yaml").write_text(
+        "scenario: x\nas_of: 2026-06-01\nanswers:\n  care_form: huishoudelijke_hulp\n  selection: select\n"
+        "expected:\n  instrument: open_house\n", encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(tmp_path)], env={"COLUMNS": "200"})
+    assert "nee (Instrument)" in result.output and "Zoals verwacht: 0 van 1" in result.output
+    assert "1 scenario: 1 geadviseerd" in result.output
+
+
+def test_an_empty_folder_says_so_and_exits_2(tmp_path):
+    result = runner.invoke(app, ["batch", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"fout: Geen scenario's gevonden in {tmp_path}."
+
+
+def test_output_also_writes_a_comparison_of_the_scenarios(tmp_path):
+    result = runner.invoke(app, ["batch", str(EXAMPLES), "--output", str(tmp_path), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert summary.startswith("# Comparison of the scenarios") and "| Expected |" in summary
+    assert "| Midden-Limburg West — jeugd, segment ambulant |" in summary and "As expected: 27 of 27" in summary
+    page = (tmp_path / "summary.html").read_text(encoding="utf-8")
+    assert "<style>" in page and "Midden-Limburg West" in page
+    assert (tmp_path / "mlw_ambulant.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
 def test_fail_fast_stops_at_the_first_failure(inputs):
@@ -133,7 +178,7 @@ def test_an_interrupted_run_leaves_only_whole_files(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         batch.run(jobs, output=out, progress=interrupt)
     files = sorted(p.name for p in out.iterdir())
-    assert len(files) == 6 and not any(name.endswith(".tmp") for name in files)
+    assert len(files) == 9 and not any(name.endswith(".tmp") for name in files)
     for path in out.glob("*.json"):
         json.loads(path.read_text(encoding="utf-8"))  # each one whole
 
@@ -154,7 +199,7 @@ def test_csv_without_a_scenario_column(tmp_path):
 def test_amounts_are_shown_back_as_amounts(tmp_path):
     (tmp_path / "rows.csv").write_text(
         "scenario,care_form,contract_value,selection\nhalf,huishoudelijke_hulp,0.5 mln,select\n", encoding="utf-8")
-    result = runner.invoke(app, ["batch", str(tmp_path / "rows.csv"), "--as-of", "2026-06-01"])
+    result = runner.invoke(app, ["batch", str(tmp_path / "rows.csv"), "--as-of", "2026-06-01"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "€ 500.000" in result.output
     csv_out = runner.invoke(app, ["batch", str(tmp_path / "rows.csv"), "--format", "csv", "--as-of", "2026-06-01"])
@@ -192,7 +237,7 @@ def test_extra_cells_are_reported_with_their_row(tmp_path):
 
 def test_a_duplicate_column_is_reported(tmp_path):
     rows, result = csv_run(tmp_path, "scenario,care_form,selection,selection\nx,dagbesteding,select,admit_all\n")
-    assert result.exit_code == 1 and f"{rows}:1: column 'selection' appears more than once in the header" in result.stderr
+    assert result.exit_code == 2 and f"{rows}:1: column 'selection' appears more than once in the header" in result.stderr
 
 
 def test_a_cell_over_the_csv_field_limit_is_a_clear_error(tmp_path):
@@ -209,7 +254,7 @@ def test_an_id_longer_than_a_file_name_gets_a_short_stable_name(tmp_path):
     rows, result = csv_run(tmp_path, f"scenario,care_form\n{long_id},dagbesteding\n", "--output", str(out))
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
-    assert len(names) == 4 and all(len(n.encode()) < 255 for n in names)
+    assert len(names) == 7 and all(len(n.encode()) < 255 for n in names)  # three reports and four summaries
     rows, again = csv_run(tmp_path, f"scenario,care_form\n{long_id},dagbesteding\n", "--output", str(out))
     assert sorted(p.name for p in out.iterdir()) == names
 

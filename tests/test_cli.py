@@ -24,7 +24,8 @@ def test_advise_text_in_dutch_by_default():
     result = invoke("advise", EXAMPLE)
     assert result.exit_code == 0, result.output
     assert "Advies voor" in result.output and "Overheidsopdracht" in result.output
-    assert "SAS-procedure" in result.output and "instrument.material_public_contract" in result.output
+    assert "SAS-procedure" in result.output and "Wie kiest tussen aanbieders" in result.output
+    assert "instrument.material_public_contract" not in result.output  # rule ids are for explain and the appendix
 
 
 def test_advise_text_in_english():
@@ -48,7 +49,7 @@ def test_advise_markdown_to_a_file(tmp_path):
     result = invoke("advise", EXAMPLE, "--format", "markdown", "--output", out)
     assert result.exit_code == 0 and result.output == ""
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("# Advies voor: Friese gemeenten") and "## Afgevuurde regels" in text
+    assert text.startswith("# Advies voor: Friese gemeenten") and "## Bijlage: afgevuurde regels" in text
 
 
 def test_as_of_overrides_the_scenario_date():
@@ -61,7 +62,7 @@ def test_as_of_overrides_the_scenario_date():
 
 def test_bad_date_is_a_clear_error():
     result = invoke("advise", EXAMPLE, "--as-of", "1-6-2026")
-    assert result.exit_code == 2 and "not a date" in result.output
+    assert result.exit_code == 2 and "is geen datum" in result.output
 
 
 def test_invalid_scenario_exits_2_with_file_key_and_line(tmp_path):
@@ -69,13 +70,13 @@ def test_invalid_scenario_exits_2_with_file_key_and_line(tmp_path):
     bad.write_text("scenario: x\nanswers:\n  care_form: thuiszorg\n", encoding="utf-8")
     result = invoke("advise", bad)
     assert result.exit_code == 2
-    assert f"{bad}:3 answers.care_form: 'thuiszorg' is not an option" in result.output
+    assert f"{bad}:3 answers.care_form: 'thuiszorg' is geen optie" in result.output
     assert "Traceback" not in result.output
 
 
 def test_missing_file_exits_2():
     result = invoke("advise", "no/such/file.yaml")
-    assert result.exit_code == 2 and "cannot be read" in result.output
+    assert result.exit_code == 2 and "kan niet worden gelezen: het bestand bestaat niet" in result.output
 
 
 def test_schema_lists_questions_and_options():
@@ -135,3 +136,54 @@ def test_bare_pytest_collects_every_test_file():
                             capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "error" not in result.stdout.lower()
+
+
+def test_help_with_h_version_and_completion():
+    assert "Usage" in invoke("-h").output and "--install-completion" in invoke("-h").output
+    assert "Scenario file" in invoke("advise", "-h").output
+    result = invoke("--version")
+    assert result.exit_code == 0 and result.output.startswith("advisor ")
+
+
+def test_format_help_lists_the_choices_accepted():
+    whatif = " ".join(invoke("whatif", "-h").output.replace("│", " ").split())
+    assert "json or mermaid (answers -> decisions)" in whatif
+    coverage = invoke("kb", "coverage", "-h").output
+    assert "<text|json>" in coverage and "markdown" not in coverage
+
+
+def test_command_line_mistakes_in_the_users_language():
+    dutch = invoke("advise", EXAMPLE, "--formt", "json")
+    assert dutch.exit_code == 2
+    assert "fout: onbekende optie: --formt; bedoelt u '--format'?" in dutch.output and "Hulp: 'advisor advise -h'." in dutch.output
+    english = invoke("advise", EXAMPLE, "-f", "pdf", "--lang", "en")
+    assert english.exit_code == 2
+    assert "error: 'pdf' is not allowed for --format; allowed: text, json, markdown, html" in english.output
+    bare = invoke("whatif", EXAMPLE, "--set", "selection")
+    assert bare.exit_code == 2 and "--set selection: schrijf VRAAG=WAARDE, bijv. --set selection=select" in bare.output
+    bare_en = invoke("whatif", EXAMPLE, "--set", "selection", "-l", "en")
+    assert "write QUESTION=VALUE, e.g. --set selection=select" in bare_en.output
+
+
+def test_a_real_terminal_session(tmp_path):
+    """A few runs as a real process: the entry point, a mistake, and Ctrl-C in the questionnaire."""
+    import os
+    import signal
+    import time
+
+    command = [sys.executable, "-m", "cli"]
+    version = subprocess.run([*command, "--version"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert version.returncode == 0 and version.stdout.startswith("advisor ")
+    mistake = subprocess.run([*command, "advise", str(EXAMPLE), "--lang", "en", "--formt"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert mistake.returncode == 2 and "error: no such option: --formt" in mistake.stderr and "Traceback" not in mistake.stderr
+    ask = subprocess.Popen([*command, "ask", "--save", str(tmp_path / "a.yaml"), "--name", "x"], cwd=ROOT,
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not (tmp_path / "a.yaml").exists() and time.time() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
+    ask.send_signal(signal.SIGINT)
+    out, err = ask.communicate(timeout=60)
+    assert ask.returncode == 130, err
+    assert "onderbroken" in err and "interrupted" not in err and "Antwoorden bewaard in" in out
+    assert os.path.exists(tmp_path / "a.yaml")

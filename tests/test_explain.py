@@ -111,12 +111,11 @@ def test_whatif_with_no_change_says_so(kb):
 
 
 def test_cli_explain_text_markdown_json(tmp_path):
-    text = runner.invoke(app, ["explain", str(example("mlw_ambulant")), "--lang", "en", "--why-not", "open_house"])
+    text = runner.invoke(app, ["explain", str(example("mlw_ambulant")), "--lang", "en"])
     assert text.exit_code == 0, text.output
-    assert "Stage: context" in text.output and "Why not: Open House" in text.output
-    assert "Smallest change found" in text.output
+    assert "Stage: Context" in text.output and "Stage: Funding" in text.output and "How the advice was derived" in text.output
     md = runner.invoke(app, ["explain", str(example("mlw_ambulant")), "--format", "markdown"]).output
-    assert md.startswith("# Redenering:") and "## Fase: instrument" in md
+    assert md.startswith("# Redenering:") and "## Fase: Bekostiging" in md and "arrangement" not in md
     data = json.loads(runner.invoke(app, ["explain", str(example("mlw_ambulant")), "--format", "json"]).output)
     assert data["stages"][0]["stage"] == "context" and "instrument" in data["how"]
 
@@ -125,11 +124,54 @@ def test_cli_explain_step_by_step_pauses_and_shows_the_agenda():
     result = runner.invoke(app, ["explain", str(example("mlw_crisis")), "--step", "--lang", "en"], input="\n" * 200)
     assert result.exit_code == 0, result.output
     assert result.output.count("Eligible next:") >= 10
+    assert result.output.count("Enter = next step · c = rest of the stage · q = quit") >= 10
+    assert "– Weinig aanbieders" not in result.output and "– Few providers" in result.output  # titles in the language asked for
+    assert "tally: Overheidsopdracht (public contract) " in result.output
+
+
+def test_step_c_runs_to_the_end_of_the_stage_and_q_quits():
+    everything = runner.invoke(app, ["explain", str(example("mlw_crisis")), "--step"], input="\n" * 200).output
+    prompts = everything.count("Enter = volgende stap")
+    staged = runner.invoke(app, ["explain", str(example("mlw_crisis")), "--step"], input="c\n" * 20).output
+    assert staged.count("Enter = volgende stap") < prompts and "Hoe het advies tot stand kwam" in staged
+    stopped = runner.invoke(app, ["explain", str(example("mlw_crisis")), "--step"], input="\nq\n").output
+    assert stopped.count("Enter = volgende stap") == 2 and "Hoe het advies" not in stopped
+
+
+def test_why_not_answers_first_and_alone():
+    result = runner.invoke(app, ["explain", str(example("mlw_ambulant")), "--lang", "en", "--why-not", "open_house"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Why not: Open House") and lines[1].startswith("Instrument: recommended is")
+    assert result.output.index("Smallest change found") < result.output.index("Rules that would argue for it")
+    assert "Stage:" not in result.output
+    assert "The whole reasoning: advisor explain" in result.output and len(lines) < 40
+
+
+def test_the_how_tree_shows_a_shared_subtree_once():
+    result = runner.invoke(app, ["explain", str(example("mlw_crisis"))]).output
+    how = result.split("Hoe het advies tot stand kwam")[1]
+    assert how.count("besluit: Instrument = Overheidsopdracht") >= 3 and "(zie hierboven)" in how
+    assert how.count("Wie kiest tussen aanbieders en betaalt") == 1
+
+
+def test_whatif_markdown_is_a_table_and_mermaid_a_chart():
+    args = ["whatif", str(example("kortdurend_verblijf_onder_drempel")), "--set", "contract_value=2000000"]
+    md = runner.invoke(app, [*args, "--format", "markdown"]).output
+    assert "| | Voor | Na |" in md and "| Regime | Onder de drempel: eigen inkoopbeleid | SAS-regime |" in md
+    chart = runner.invoke(app, [*args, "--format", "mermaid"]).output
+    assert chart.startswith("flowchart LR") and "answers --> decisions" in chart and "Regime: Onder de drempel" in chart
+
+
+def test_whatif_with_an_unchanged_answer_says_so():
+    result = runner.invoke(app, ["whatif", str(example("mlw_ambulant")), "--set", "selection=select"]).output
+    assert "Gewijzigde antwoorden" not in result
+    assert "Geen antwoord gewijzigd: selectie is al Ja" in result and "Geen keuze verandert." in result
 
 
 def test_cli_why_not_an_unknown_option():
     result = runner.invoke(app, ["explain", str(example("mlw_ambulant")), "--why-not", "open_hose"])
-    assert result.exit_code == 2 and "did you mean 'open_house'?" in result.output
+    assert result.exit_code == 2 and "bedoelt u 'open_house'?" in result.output
 
 
 def test_cli_whatif(tmp_path):
@@ -137,7 +179,7 @@ def test_cli_whatif(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Regime: Below the threshold: own procurement policy" in result.output and "→ SAS regime" in result.output
     bad = runner.invoke(app, ["whatif", str(example("mlw_ambulant")), "--set", "selection=maybe"])
-    assert bad.exit_code == 2 and "'maybe' is not an option" in bad.output
+    assert bad.exit_code == 2 and "'maybe' is geen optie" in bad.output
 
 
 def _mermaid_ready() -> bool:
@@ -146,7 +188,7 @@ def _mermaid_ready() -> bool:
 
 @pytest.mark.skipif(not _mermaid_ready() and not os.environ.get("CI"),
                     reason="Mermaid's parser is not installed here (npm ci --prefix tests/mermaid)")
-@pytest.mark.parametrize("name", ["mlw_ambulant", "friesland_route1_ouderen_huishoudelijke_hulp", "gedwongen_kader_subsidie"])
+@pytest.mark.parametrize("name", ["mlw_ambulant", "friesland_route1_ouderen_huishoudelijke_hulp", "gedwongen_kader_subsidie", "friesland_route3_vervoer"])
 def test_the_mermaid_flowchart_parses(name):
     assert _mermaid_ready(), "CI must install tests/mermaid (npm ci --prefix tests/mermaid)"
     chart = runner.invoke(app, ["explain", str(example(name)), "--format", "mermaid"]).output

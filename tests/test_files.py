@@ -162,7 +162,7 @@ def test_utf16_without_a_byte_order_mark_is_named_not_called_binary(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_bytes(TEXT.encode("utf-16-le"))
     result = invoke("advise", path)
-    assert result.exit_code == 2 and "is UTF-16 text without a byte order mark; save it as UTF-8" in result.output
+    assert result.exit_code == 2 and "is UTF-16-tekst zonder byte order mark; sla het op als UTF-8" in result.output
     rows = tmp_path / "rows.csv"
     rows.write_bytes("scenario,care_form\nx,dagbesteding\n".encode("utf-16"))
     assert "1 advised" in invoke("batch", rows, "--lang", "en").output

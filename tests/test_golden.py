@@ -23,8 +23,8 @@ CASES = [(p, "markdown", "nl") for p in EXAMPLES] + [
     (ROOT / "examples" / "scenarios" / name, fmt, "en")
     for name in ("mlw_ambulant.yaml", "friesland_route2_begeleiding_gesloten_open_house.yaml")
     for fmt in ("text", "json")
-]
-SUFFIX = {"markdown": "md", "text": "txt", "json": "json"}
+] + [(ROOT / "examples" / "scenarios" / "mlw_ambulant.yaml", "html", "nl")]
+SUFFIX = {"markdown": "md", "text": "txt", "json": "json", "html": "html"}
 
 
 def check(name: str, actual: str) -> None:

@@ -49,7 +49,7 @@ def test_hostile_scenario_files_fail_cleanly(tmp_path, kind):
     path.write_bytes(HOSTILE[kind])
     result = advisor("advise", str(path))
     assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr and "error:" in result.stderr
+    assert "Traceback" not in result.stderr and "fout:" in result.stderr
     assert str(path) in result.stderr
     assert "pwned" not in result.stdout + result.stderr
 
@@ -64,7 +64,7 @@ def test_hostile_files_in_a_batch_are_reported_and_the_rest_runs(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert 'mlw_crisis,"Midden-Limburg West' in result.stdout
-    assert "binary.csv: is a binary file" in result.stderr and "rows.csv: is not UTF-8 text" in result.stderr
+    assert "binary.csv: is een binair bestand" in result.stderr and "rows.csv: is geen UTF-8-tekst" in result.stderr
 
 
 def test_hostile_knowledge_files_fail_cleanly(tmp_path):
@@ -76,5 +76,5 @@ def test_hostile_knowledge_files_fail_cleanly(tmp_path):
     (tmp_path / "knowledge" / "glossary.yaml").write_bytes(b"\x00\x01")
     result = advisor("advise", str(ROOT / "examples" / "scenarios" / "mlw_crisis.yaml"), "--knowledge", str(tmp_path))
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "knowledge/glossary.yaml: is a binary file" in result.stderr
-    assert "rules/zz_bomb.yaml" in result.stderr and "aliases expanded" in result.stderr
+    assert "knowledge/glossary.yaml: is een binair bestand" in result.stderr
+    assert "rules/zz_bomb.yaml" in result.stderr and "aliassen uitgeschreven" in result.stderr

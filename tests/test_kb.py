@@ -133,7 +133,7 @@ def test_an_impossible_date_in_a_rule_file_is_named_with_file_and_line(kb_copy):
     root = kb_copy("rules/kraljic.yaml", "valid_from: 2015-01-01", "valid_from: 2015-02-30")
     result = runner.invoke(app, ["kb", "check", "--knowledge", str(root), "--seeds", str(SEEDS)])
     assert result.exit_code == 1, result.output
-    assert "rules/kraljic.yaml:" in result.output and "valid_from: cannot read value '2015-02-30'" in result.output
+    assert "rules/kraljic.yaml:" in result.output and "valid_from: cannot read value: '2015-02-30'" in result.output
     advise = runner.invoke(app, ["advise", str(ROOT / "examples" / "scenarios" / "mlw_crisis.yaml"), "--knowledge", str(root)])
     assert advise.exit_code == 2 and "rules/kraljic.yaml:" in advise.output and "internal error" not in advise.output
 

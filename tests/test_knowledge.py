@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from advisor.errors import InputError
-from advisor.knowledge import load_knowledge
+from advisor.loader import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 

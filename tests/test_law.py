@@ -8,7 +8,7 @@ import pytest
 
 from advisor.advise import advise
 from advisor.errors import InputError
-from advisor.knowledge import load_knowledge
+from advisor.loader import load_knowledge
 from advisor.scenario import check_answers
 
 

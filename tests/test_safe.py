@@ -74,8 +74,8 @@ def test_markup_in_an_answer_is_a_clear_error_not_a_crash(tmp_path, value):
     result = invoke("advise", path)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "internal error" not in result.output
-    assert f"'{value}' is not an option" in result.output or f"{value!r} is not an option" in result.output
-    assert f"answers.{value}: is not a question" in result.output
+    assert f"'{value}' is geen optie" in result.output or f"{value!r} is geen optie" in result.output
+    assert f"answers.{value}: is geen vraag" in result.output
 
 
 def test_a_batch_with_markup_and_escapes_prints_its_table(tmp_path):
@@ -89,7 +89,7 @@ def test_a_batch_with_markup_and_escapes_prints_its_table(tmp_path):
         assert "Traceback" not in result.output and "internal error" not in result.output
         no_control(result.output)
     table = invoke("batch", tmp_path, "--lang", "en").output
-    assert "4 scenarios: 3 advised, 0 out of scope, 1 failed" in table
+    assert "4 scenarios: 3 advised, 0 outside the knowledge, 1 failed" in table
     assert "'[/]' is not an option" in table
     for report in (tmp_path / "out").iterdir():
         no_control(report.read_text(encoding="utf-8"))
@@ -101,7 +101,7 @@ def test_ask_shows_markup_and_escapes_as_typed(tmp_path):
     result = invoke("ask", "--save", path, "--name", "[bold]x\x1b[2J", "--as-of", "2026-06-01", input=lines)
     assert result.exit_code == 0, result.output
     no_control(result.output)
-    assert "'[/]' is not an option" in result.output and "'[link=x]y' is not an option" in result.output
+    assert "'[/]' is geen van de keuzes" in result.output and "'[link=x]y' is geen van de keuzes" in result.output
     assert "Advies voor: [bold]x\\x1b[2J" in result.output
 
 
@@ -128,7 +128,7 @@ def test_kb_test_and_coverage_with_markup_and_escapes(tmp_path):
     assert "[bold red]case" in result.output and "[/] second" in result.output and "'[link=x]y'" in result.output
     scenario(tmp_path, "[/]", "  care_form: '[/]'\n", "bad.yaml")
     result = invoke("kb", "coverage", tmp_path / "bad.yaml")
-    assert result.exit_code == 2 and "'[/]' is not an option" in result.output
+    assert result.exit_code == 2 and "'[/]' is not an option" in result.output  # the knowledge tools report in English
 
 
 def test_spreadsheet_formulas_are_neutralised_in_csv_output(tmp_path):

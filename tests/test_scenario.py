@@ -35,7 +35,7 @@ def test_value_outside_the_options_lists_what_is_allowed(kb, tmp_path):
 def test_every_problem_is_reported_at_once(kb, tmp_path):
     msgs = problems(kb, tmp_path, "scenario: x\nanswers:\n  area_based: misschien\n  municipalities: -2\n  motives: [x]\n")
     assert len(msgs) == 3
-    assert "expected yes or no" in msgs[0] and "0 or more" in msgs[1] and "'x' not an option" in msgs[2]
+    assert "expected yes or no" in msgs[0] and "0 or more" in msgs[1] and "'x' is not an option" in msgs[2]
 
 
 def test_missing_and_unknown_top_level_keys(kb, tmp_path):
@@ -100,7 +100,7 @@ def test_a_multiple_choice_over_care_forms_takes_care_forms_and_its_own_options(
     path.write_text("scenario: x\nanswers:\n  care_form: huishoudelijke_hulp\n  other_care_forms: none\n")
     assert load_scenario(kb, path).answers["other_care_forms"] == ["none"]
     [msg] = problems(kb, tmp_path, "scenario: x\nanswers:\n  other_care_forms: [thuiszorg]\n")
-    assert "'thuiszorg' not an option" in msg and "begeleid_wonen_jeugd, none" in msg
+    assert "'thuiszorg' is not an option" in msg and "begeleid_wonen_jeugd, none" in msg
     choices = kb.choices(kb.questions["other_care_forms"])
     assert choices[-1] == "none" and "clientondersteuning" in choices
 
@@ -116,7 +116,7 @@ def test_non_finite_and_huge_numbers_are_refused(tmp_path, value, question):
     path.write_text(f"scenario: x\nanswers:\n  care_form: dagbesteding\n  {question}: {value}\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["advise", str(path)])
     assert result.exit_code == 2, result.output
-    assert f"s.yaml:4 answers.{question}: expected a number of 0 or more, at most 1,000,000,000,000,000" in result.output
+    assert f"s.yaml:4 answers.{question}: verwacht een getal van 0 of meer, ten hoogste 1,000,000,000,000,000" in result.output
     assert "internal error" not in result.output and HUGE not in result.output  # a 400-digit number is cut short
 
 
@@ -145,5 +145,5 @@ def test_a_batch_with_an_impossible_date_goes_on(tmp_path):
     (tmp_path / "nan.yaml").write_text("scenario: x\nanswers:\n  care_form: dagbesteding\n  contract_value: .nan\n", encoding="utf-8")
     example = Path(__file__).resolve().parent.parent / "examples" / "scenarios" / "mlw_crisis.yaml"
     result = CliRunner().invoke(app, ["batch", str(tmp_path), str(example), "--lang", "en"])
-    assert result.exit_code == 1 and "3 scenarios: 1 advised, 0 out of scope, 2 failed" in result.output
-    assert "bad.yaml:2 as_of: cannot read value '2026-02-30': day is out of range for month" in result.stderr
+    assert result.exit_code == 1 and "3 scenarios: 1 advised, 0 outside the knowledge, 2 failed" in result.output
+    assert "bad.yaml:2 as_of: cannot read value: '2026-02-30': day is out of range for month" in result.stderr

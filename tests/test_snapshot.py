@@ -7,7 +7,7 @@ from pathlib import Path
 
 from advisor import render, snapshot
 from advisor.advise import advise_file
-from advisor.knowledge import _load_files, load_knowledge
+from advisor.loader import _load_files, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples" / "scenarios").glob("*.yaml"))

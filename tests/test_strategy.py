@@ -228,7 +228,7 @@ def test_a_bad_portfolio_names_file_line_and_key(tmp_path):
 
 
 def test_a_mistake_in_the_strategy_knowledge_stops_with_file_and_line(kb_copy):
-    from advisor.knowledge import load_knowledge
+    from advisor.loader import load_knowledge
 
     root = kb_copy("knowledge/planning.yaml", "when: {instrument: subsidie}\n    steps:", "when: {instrument: subsidy}\n    steps:")
     with pytest.raises(InputError) as err:

@@ -53,8 +53,10 @@ def test_the_report_is_current(kb):
 def test_the_validate_command(tmp_path):
     result = CliRunner().invoke(app, ["validate"])
     assert result.exit_code == 0, result.output
-    assert "instrument:" in result.output and "differs" in result.output
+    assert "Instrument:" in result.output and "wijkt af" in result.output and "differs" not in result.output
+    result = CliRunner().invoke(app, ["validate", "--lang", "en"])
+    assert "Funding form:" in result.output and "differs" in result.output
     bad = tmp_path / "bad.yaml"
     bad.write_text("case: x\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["validate", str(tmp_path)])
+    result = CliRunner().invoke(app, ["validate", str(tmp_path), "--lang", "en"])
     assert result.exit_code == 1 and "source: is required but missing" in result.output

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from advisor.conditions import Conjunction, Test
 from advisor.errors import InputError, Problem
-from advisor.knowledge import STAGES, KnowledgeBase, LoadedRule, load_knowledge
+from advisor.knowledge import STAGES, KnowledgeBase, LoadedRule
+from advisor.loader import load_knowledge
 
 ABSENT = object()  # the value of an unanswered question
 FOREVER = dt.date.max

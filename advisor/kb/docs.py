@@ -5,66 +5,17 @@ its conditions in words, the vocabulary and the glossary."""
 from __future__ import annotations
 
 from advisor.conditions import Test
-from advisor.i18n import Lang, money, t
+from advisor.i18n import Lang, money, msg, t
 from advisor.knowledge import KnowledgeBase, LoadedRule
-from advisor.render.view import YES_NO, labels, source
-
-WORDS = {
-    "eq": {"nl": "is", "en": "is"},
-    "includes": {"nl": "bevat", "en": "includes"},
-    "in": {"nl": "is een van", "en": "is one of"},
-    "includes_any": {"nl": "bevat een van", "en": "includes one of"},
-    "ne": {"nl": "is niet", "en": "is not"},
-    "not_in": {"nl": "is geen van", "en": "is none of"},
-    "gte": {"nl": "is ten minste", "en": "is at least"},
-    "lt": {"nl": "is lager dan", "en": "is below"},
-    "lacks": {"nl": "bevat niet", "en": "does not include"},
-    "lacks_any": {"nl": "bevat geen van", "en": "includes none of"},
-    "exists": {"nl": "is beantwoord of besloten", "en": "is answered or decided"},
-    "unanswered": {"nl": "is niet beantwoord", "en": "is not answered"},
-}
-HEAD = {
-    "title": {"nl": "Kennisbank van de adviseur", "en": "The advisor's knowledge base"},
-    "intro": {
-        "nl": "Gegenereerd uit knowledge/ en rules/. Kennis bijgewerkt tot {reviewed}; {rules} regels, {questions} vragen.",
-        "en": "Generated from knowledge/ and rules/. Knowledge reviewed up to {reviewed}; {rules} rules, {questions} questions.",
-    },
-    "timeline": {"nl": "Tijdlijn: wat wanneer veranderde", "en": "Timeline: what changed when"},
-    "from": {"nl": "vanaf", "en": "from"},
-    "until": {"nl": "tot", "en": "until"},
-    "questions": {"nl": "Vragen", "en": "Questions"},
-    "rules": {"nl": "Regels", "en": "Rules"},
-    "when": {"nl": "Als", "en": "When"},
-    "or": {"nl": "of", "en": "or"},
-    "always": {"nl": "altijd (binnen de geldigheid)", "en": "always (within its period)"},
-    "then": {"nl": "Dan", "en": "Then"},
-    "why": {"nl": "Waarom", "en": "Why"},
-    "period": {"nl": "Geldig", "en": "Valid"},
-    "stage": {"nl": "fase", "en": "stage"},
-    "confidence": {"nl": "zekerheid", "en": "confidence"},
-    "support": {"nl": "steunt", "en": "supports"},
-    "oppose": {"nl": "pleit tegen", "en": "argues against"},
-    "exclude": {"nl": "sluit uit", "en": "excludes"},
-    "derive": {"nl": "leidt af", "en": "derives"},
-    "weight": {"nl": "gewicht", "en": "weight"},
-    "warning": {"nl": "waarschuwing", "en": "warning"},
-    "advice": {"nl": "procesadvies", "en": "process advice"},
-    "stop": {"nl": "buiten de kennis: geen advies", "en": "outside the knowledge: no advice"},
-    "vocabulary": {"nl": "Keuzes per dimensie", "en": "Options per dimension"},
-    "care_forms": {"nl": "Zorgvormen", "en": "Care forms"},
-    "glossary": {"nl": "Begrippenlijst", "en": "Glossary"},
-    "synonyms": {"nl": "ook", "en": "also"},
-    "out_of_scope": {"nl": "buiten de kennis", "en": "outside the knowledge"},
-    "thresholds": {"nl": "Drempelwaarden", "en": "Thresholds"},
-}
-
+from advisor.render import phrasing
+from advisor.render.view import source
 
 def h(key: str, lang: Lang) -> str:
-    return HEAD[key][lang]
+    return msg(f"kb.{key}", lang)
 
 
 def reference(kb: KnowledgeBase, lang: Lang) -> str:
-    intro = h("intro", lang).format(reviewed=kb.sources.reviewed, rules=len(kb.rules), questions=len(kb.questions))
+    intro = msg("kb.intro", lang, reviewed=kb.sources.reviewed, rules=len(kb.rules), questions=len(kb.questions))
     parts = [f"# {h('title', lang)}", "", intro, ""]
     parts += timeline(kb, lang) + questions(kb, lang) + rules(kb, lang) + vocabulary(kb, lang) + glossary(kb, lang)
     return "\n".join(parts) + "\n"
@@ -115,55 +66,17 @@ def rule(kb: KnowledgeBase, r: LoadedRule, lang: Lang) -> list[str]:
     lines.append(f"- **{h('then', lang)}** " + "; ".join(conclusions(kb, r, lang)))
     lines.append(f"- **{h('why', lang)}** {t(rule_.because, lang)}")
     if rule_.since_report:
-        lines.append(f"- *{t('since_report', lang)}:* {t(rule_.since_report, lang)}")
-    lines.append(f"- *{t('sources', lang)}:* " + "; ".join(source(s, kb, lang) for s in rule_.sources))
+        lines.append(f"- *{msg('report.since_report', lang)}:* {t(rule_.since_report, lang)}")
+    lines.append(f"- *{msg('report.sources', lang)}:* " + "; ".join(source(s, kb, lang) for s in rule_.sources))
     return lines + [""]
 
 
 def condition(kb: KnowledgeBase, test: Test, lang: Lang) -> str:
-    q = kb.questions.get(test.fact)
-    op = test.op
-    if q is not None and q.type == "multi" and op in ("eq", "in"):
-        op = "includes" if op == "eq" else "includes_any"
-    words = WORDS[op][lang]
-    if op in ("exists", "unanswered"):
-        return f"`{test.fact}` {words}"
-    values = ", ".join(value(kb, test.fact, v, lang) for v in test.values())
-    return f"`{test.fact}` {words} {values}"
-
-
-def value(kb: KnowledgeBase, fact: str, v, lang: Lang) -> str:
-    if isinstance(v, bool):
-        return YES_NO[v][lang]
-    if isinstance(v, str) and v.startswith("threshold."):
-        name = next(t(th.name, lang) for th in kb.thresholds.thresholds if th.id == v.removeprefix("threshold."))
-        return name.lower()
-    if isinstance(v, (int, float)):
-        return money(v, lang) if fact == "contract_value" else str(v)
-    if fact in kb.questions:
-        return f"{labels(kb, fact, lang).get(v, v)} (`{v}`)"
-    if fact in kb.dimensions:
-        return next(t(o.name, lang) for o in kb.dimensions[fact].options if o.id == v)
-    return f"`{v}`"
+    return phrasing.condition(kb, test, lang, ids=True)
 
 
 def conclusions(kb: KnowledgeBase, r: LoadedRule, lang: Lang) -> list[str]:
-    then = r.rule.then
-    out = []
-    for kind in ("support", "oppose", "exclude"):
-        for dim, options in getattr(then, kind).items():
-            names = [value(kb, dim, o, lang) for o in ([options] if isinstance(options, str) else options)]
-            weight = f" ({h('weight', lang)} {then.weight})" if kind != "exclude" else ""
-            out.append(f"{h(kind, lang)} {t(kb.dimensions[dim].name, lang)}: {', '.join(names)}{weight}")
-    for name, v in then.derive.items():
-        out.append(f"{h('derive', lang)} `{name}` = `{v}`")
-    if then.warning:
-        out.append(f"{h('warning', lang)} ({t('severity.' + then.warning, lang)})")
-    if then.advice:
-        out.append(h("advice", lang))
-    if then.stop:
-        out.append(h("stop", lang))
-    return out
+    return phrasing.conclusions(kb, r, lang, ids=True)
 
 
 def vocabulary(kb: KnowledgeBase, lang: Lang) -> list[str]:

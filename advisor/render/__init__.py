@@ -1,4 +1,4 @@
-"""Renderers: read an Advice, write text, JSON or Markdown. They never decide anything."""
+"""Renderers: read an Advice, write text, JSON, Markdown or HTML. They never decide anything."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from rich.console import Console
 from advisor.advise import Advice
 from advisor.i18n import Lang
 from advisor.knowledge import KnowledgeBase
-from advisor.render import json, markdown, text, view
+from advisor.render import html, json, markdown, text, view
 
-Format = Literal["text", "json", "markdown"]
-FORMATS = ("text", "json", "markdown")
+Format = Literal["text", "json", "markdown", "html"]
+FORMATS = ("text", "json", "markdown", "html")
 
 
 def show(advice: Advice, kb: KnowledgeBase, fmt: Format, lang: Lang, console: Console) -> None:
@@ -35,12 +35,14 @@ def _render(v: dict, fmt: Format, width: int = 100, compact: bool = False) -> st
         return json.render(v, compact)
     if fmt == "markdown":
         return markdown.render(v)
+    if fmt == "html":
+        return html.render(v)
     buffer = io.StringIO()
     text.render(v, Console(file=buffer, width=width, color_system=None, force_terminal=False, legacy_windows=False))
     return buffer.getvalue()
 
 
 def reports(advice: Advice, kb: KnowledgeBase, lang: Lang) -> dict[str, str]:
-    """The JSON (compact) and Markdown reports of one advice, from one view."""
+    """The JSON (compact), Markdown and HTML reports of one advice, from one view."""
     v = view.build(advice, kb, lang)
-    return {"json": json.render(v, compact=True), "markdown": markdown.render(v)}
+    return {"json": json.render(v, compact=True), "markdown": markdown.render(v), "html": html.render(v)}

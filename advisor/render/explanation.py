@@ -1,67 +1,35 @@
 """The reasoning for trainers: the trace by stage, how each recommendation was derived,
 why an option was not chosen, and what changes when answers change. One language-resolved
-view, rendered as text (rich), Markdown, JSON or a Mermaid flowchart."""
+view, rendered as text (rich), Markdown, JSON or a Mermaid flowchart. Rule ids stay in the
+view (for JSON and for `--why-not`); the text shows titles, names and options."""
 
 from __future__ import annotations
 
 import io
-from typing import Any
+import json
+from typing import Any, Callable
 
-from rich.console import Console
+from rich.console import Console, Group
+from rich.padding import Padding
 from rich.tree import Tree
 
 from advisor.advise import Advice
 from advisor.decision import fill
-from advisor.explain import Node, WhyNot, derivation, eligible_after
-from advisor.i18n import Lang, t
-from advisor.kb.docs import condition, conclusions, value
+from advisor.explain import Node, WhyNot, derivations, eligible_after
+from advisor.i18n import Lang, msg, t
 from advisor.knowledge import STAGES, KnowledgeBase
+from advisor.render.phrasing import condition, conclusions, fact_name, value
 from advisor.render.view import source
 from advisor.safe import json_text, markdown as md, markup as escape
 from advisor.whatif import Comparison
 
-WORDS = {
-    "trace": {"nl": "Redenering", "en": "Reasoning"},
-    "stage": {"nl": "Fase", "en": "Stage"},
-    "matched": {"nl": "op grond van", "en": "matched"},
-    "concluded": {"nl": "concludeert", "en": "concludes"},
-    "decided": {"nl": "Besluit", "en": "Decision"},
-    "assumed": {"nl": "Aanname (niet beantwoord)", "en": "Assumption (not answered)"},
-    "assumption": {"nl": "aanname", "en": "assumption"},
-    "eligible": {"nl": "Volgende kandidaten", "en": "Eligible next"},
-    "none": {"nl": "geen", "en": "none"},
-    "how": {"nl": "Hoe het advies tot stand kwam", "en": "How the advice was derived"},
-    "answer": {"nl": "antwoord", "en": "answer"},
-    "derived": {"nl": "afgeleid", "en": "derived"},
-    "decision": {"nl": "besluit", "en": "decision"},
-    "why_not": {"nl": "Waarom niet", "en": "Why not"},
-    "recommended": {"nl": "aanbevolen is", "en": "recommended is"},
-    "is_recommended": {"nl": "Dit is al de aanbeveling.", "en": "This is already the recommendation."},
-    "score": {"nl": "score", "en": "score"},
-    "supporters": {"nl": "Regels die ervoor pleitten", "en": "Rules that argued for it"},
-    "blocked": {"nl": "Regels die ervoor zouden pleiten, en wat er niet klopt", "en": "Rules that would argue for it, and what fails"},
-    "excluded_by": {"nl": "Uitgesloten door", "en": "Excluded by"},
-    "outweighed": {"nl": "Overtroffen door", "en": "Outweighed by"},
-    "flip": {"nl": "Kleinste gevonden wijziging die het de aanbeveling maakt", "en": "Smallest change found that makes it the recommendation"},
-    "no_flip": {
-        "nl": "Geen wijziging van ten hoogste {n} antwoorden (de zorgvorm niet meegerekend) maakt dit de aanbeveling.",
-        "en": "No change of at most {n} answers (the care form aside) makes this the recommendation.",
-    },
-    "out_of_scope": {"nl": "Buiten de kennis van de adviseur: geen dimensies beoordeeld.", "en": "Outside the advisor's knowledge: no dimensions assessed."},
-    "whatif": {"nl": "Wat als", "en": "What if"},
-    "changed_answers": {"nl": "Gewijzigde antwoorden", "en": "Changed answers"},
-    "changed_decisions": {"nl": "Veranderde keuzes", "en": "Changed decisions"},
-    "no_change": {"nl": "Geen keuze verandert.", "en": "No decision changes."},
-    "only_before": {"nl": "Regels die niet meer vuren", "en": "Rules that no longer fire"},
-    "only_after": {"nl": "Regels die nu vuren", "en": "Rules that now fire"},
-    "warnings_added": {"nl": "Nieuwe waarschuwingen", "en": "New warnings"},
-    "warnings_removed": {"nl": "Vervallen waarschuwingen", "en": "Warnings gone"},
-    "unanswered": {"nl": "onbeantwoord", "en": "unanswered"},
-}
-
 
 def w(key: str, lang: Lang, **values) -> str:
-    return WORDS[key][lang].format(**values)
+    return msg(f"explain.{key}", lang, **values)
+
+
+def _title(kb: KnowledgeBase, rule: str, lang: Lang) -> str:
+    return t(kb.rule[rule].rule.title, lang)
 
 
 # --- the view -----------------------------------------------------------------
@@ -69,24 +37,28 @@ def trace_view(kb: KnowledgeBase, advice: Advice, lang: Lang, eligible: bool = F
     stages = []
     for stage in STAGES:
         steps = [s for s in advice.trace.steps if s.stage == stage]
-        if not steps:
-            continue
-        stages.append({"stage": stage, "steps": [_step(kb, advice, s, lang, eligible) for s in steps]})
+        if steps:
+            stages.append({"stage": stage, "stage_name": msg(f"stage.{stage}", lang),
+                           "steps": [_step(kb, advice, s, lang, eligible) for s in steps]})
     return {
         "scenario": advice.scenario,
+        "file": advice.path,
         "as_of": advice.as_of.isoformat(),
         "language": lang,
         "status": advice.status,
         "stages": stages,
-        "how": {d.dimension: _tree(kb, advice, d.dimension, lang) for d in advice.decisions if d.recommended},
+        "how": {dim: _node(kb, root, lang) if root else None for dim, root in derivations(kb, advice).items()},
     }
 
 
 def _step(kb, advice, step, lang, eligible: bool) -> dict:
     if step.kind == "decision":
         dim, option = step.asserted[0]
+        decision = advice.decision(dim)
         out = {"order": step.order, "kind": "decision", "dimension": dim, "option": option,
-               "text": f"{t(kb.dimensions[dim].name, lang)}: {value(kb, dim, option, lang)}"}
+               "text": f"{t(kb.dimensions[dim].name, lang)}: {value(kb, dim, option, lang)}",
+               "tally": [{"option": o.option, "name": value(kb, dim, o.option, lang), "score": o.score, "excluded": o.excluded}
+                         for o in sorted(decision.options, key=lambda o: (o.excluded, -o.score))]}
     elif step.kind == "assumption":
         question, answer = step.asserted[0]
         out = {"order": step.order, "kind": "assumption", "question": question, "value": answer,
@@ -98,79 +70,81 @@ def _step(kb, advice, step, lang, eligible: bool) -> dict:
             "kind": "rule",
             "rule": step.rule,
             "title": t(rule.rule.title, lang),
-            "matched": [f"{n} = {value(kb, n, v, lang)}" for n, v in step.matched],
+            "matched": [f"{fact_name(kb, n, lang)} = {value(kb, n, v, lang)}" for n, v in step.matched],
             "concluded": conclusions(kb, rule, lang),
             "because": t(fill(kb, rule.rule.because, advice.as_of), lang),
             "sources": [source(s, kb, lang) for s in rule.rule.sources],
         }
     if eligible:
-        out["eligible_next"] = eligible_after(kb, advice, step)
+        out["eligible_next"] = [{"rule": r, "title": _title(kb, r, lang)} for r in eligible_after(kb, advice, step)]
     return out
-
-
-def _tree(kb, advice, dimension, lang) -> dict | None:
-    root = derivation(kb, advice, dimension)
-    return _node(kb, root, lang) if root else None
 
 
 def _node(kb, node: Node, lang) -> dict:
     name, v = node.fact
     if node.kind == "rule":
-        label = f"{t(kb.rule[node.rule].rule.title, lang)} ({node.rule})"
+        label = _title(kb, node.rule, lang)
     else:
-        label = f"{w(node.kind, lang)}: {name} = {value(kb, name, v, lang)}" + (f" ← {node.rule}" if node.rule else "")
-    return {"kind": node.kind, "label": label, "rule": node.rule, "fact": [name, v],
-            "children": [_node(kb, c, lang) for c in node.children]}
+        label = f"{w(node.kind, lang)}: {fact_name(kb, name, lang)} = {value(kb, name, v, lang)}"
+        if node.shown_before:
+            label += f" ({w('shown_before', lang)})"
+    stage = kb.rule[node.rule].stage if node.rule else next((s for s, dims in STAGES.items() if name in dims), None)
+    return {"kind": node.kind, "label": label, "rule": node.rule, "rule_title": _title(kb, node.rule, lang) if node.rule else None,
+            "fact": [name, v], "stage": stage,
+            "shown_before": node.shown_before, "children": [_node(kb, c, lang) for c in node.children]}
 
 
 def why_not_view(kb: KnowledgeBase, result: WhyNot, lang: Lang) -> dict[str, Any]:
     dim = result.dimension
+
+    def shown(q, v):
+        return ", ".join(value(kb, q, x, lang) for x in v) if isinstance(v, list) else value(kb, q, v, lang)
+
     return {
         "dimension": dim,
+        "dimension_name": t(kb.dimensions[dim].name, lang),
         "option": result.option,
         "option_name": value(kb, dim, result.option, lang),
         "recommended": result.recommended,
         "recommended_name": value(kb, dim, result.recommended, lang) if result.recommended else None,
         "score": result.score,
-        "supporters": [f"{t(kb.rule[r].rule.title, lang)} ({r})" for r in result.supporters],
+        "supporters": [_title(kb, r, lang) for r in result.supporters],
         "blocked": [
-            {"rule": b.rule, "title": t(kb.rule[b.rule].rule.title, lang),
-             "failing": [condition(kb, test, lang) for test in b.failing]}
+            {"rule": b.rule, "title": _title(kb, b.rule, lang), "failing": [condition(kb, test, lang) for test in b.failing]}
             for b in result.blocked
         ],
-        "excluded_by": [f"{t(kb.rule[r].rule.title, lang)} ({r})" for r in result.excluded_by],
+        "excluded_by": [_title(kb, r, lang) for r in result.excluded_by],
         "outweighed_by": [f"{value(kb, dim, o, lang)} ({w('score', lang)} {s})" for o, s in result.outweighed_by],
-        "flip": {q: v for q, v in result.flip.items()} if result.flip else None,
-        "flip_text": [f"{q} = {value(kb, q, v, lang) if not isinstance(v, list) else ', '.join(value(kb, q, x, lang) for x in v)}"
-                      for q, v in (result.flip or {}).items()],
+        "flip": dict(result.flip) if result.flip else None,
+        "flip_text": [f"{fact_name(kb, q, lang)} = {shown(q, v)}" for q, v in (result.flip or {}).items()],
         "searched": result.searched,
     }
 
 
-def whatif_view(kb: KnowledgeBase, c: Comparison, lang: Lang) -> dict[str, Any]:
+def whatif_view(kb: KnowledgeBase, c: Comparison, requested: dict[str, Any], lang: Lang) -> dict[str, Any]:
     def shown(q, v):
         if v is None:
             return w("unanswered", lang)
         return ", ".join(value(kb, q, x, lang) for x in v) if isinstance(v, list) else value(kb, q, v, lang)
 
-    def title(r):
-        return f"{t(kb.rule[r].rule.title, lang)} ({r})"
-
     return {
         "scenario": c.before.scenario,
         "as_of": c.before.as_of.isoformat(),
         "language": lang,
-        "changed_answers": [{"question": q, "before": shown(q, a), "after": shown(q, b)} for q, (a, b) in c.changes.items()],
+        "unchanged": [w("is_already", lang, question=fact_name(kb, q, lang), value=shown(q, v))
+                      for q, v in requested.items() if q not in c.changes],
+        "changed_answers": [{"question": q, "name": fact_name(kb, q, lang), "before": shown(q, a), "after": shown(q, b)}
+                            for q, (a, b) in c.changes.items()],
         "changed_decisions": [
             {"dimension": d, "name": t(kb.dimensions[d].name, lang),
              "before": value(kb, d, a, lang) if a else "—", "after": value(kb, d, b, lang) if b else "—",
              "before_id": a, "after_id": b}
             for d, a, b in c.decisions
         ],
-        "only_before": [title(r) for r in c.only_before],
-        "only_after": [title(r) for r in c.only_after],
-        "warnings_added": [title(r) for r in c.warnings_added],
-        "warnings_removed": [title(r) for r in c.warnings_removed],
+        "only_before": [_title(kb, r, lang) for r in c.only_before],
+        "only_after": [_title(kb, r, lang) for r in c.only_after],
+        "warnings_added": [_title(kb, r, lang) for r in c.warnings_added],
+        "warnings_removed": [_title(kb, r, lang) for r in c.warnings_removed],
     }
 
 
@@ -183,16 +157,17 @@ def to_string(view: dict, fmt: str) -> str:
     if fmt == "mermaid":
         return mermaid(view)
     if fmt == "markdown":
-        text = trace_markdown(view)
+        text = ""
         if "why_not" in view:
-            text += f"\n## {w('why_not', lang)}: {view['why_not']['option_name']}\n\n"
-            text += "\n".join(why_not_lines(view["why_not"], lang)) + "\n"
-        return text
+            text += f"# {w('why_not', lang)}: {view['why_not']['option_name']}\n\n"
+            text += "\n".join(f"- {line}" for line in why_not_lines(view["why_not"], lang)) + "\n\n"
+        return text + trace_markdown(view)
     buffer = io.StringIO()
     console = Console(file=buffer, width=100, color_system=None)
-    trace_text(view, console)
     if "why_not" in view:
-        why_not_text(view["why_not"], lang, console)
+        why_not_text(view, console)
+    else:
+        trace_text(view, console)
     return buffer.getvalue()
 
 
@@ -201,37 +176,69 @@ def as_json(view: dict) -> str:
 
 
 def trace_text(view: dict, console: Console) -> None:
+    head(view, console)
+    for stage in view["stages"]:
+        console.rule(f"{w('stage', view['language'])}: {stage['stage_name']}", align="left")
+        for step in stage["steps"]:
+            step_text(step, view["language"], console)
+    how_text(view, console)
+
+
+def head(view: dict, console: Console) -> None:
     lang = view["language"]
     console.print(f"[bold]{w('trace', lang)}: {escape(view['scenario'])}[/bold] [dim]({view['as_of']})[/dim]")
     if view["status"] == "out_of_scope":
         console.print(w("out_of_scope", lang))
-    for stage in view["stages"]:
-        console.rule(f"{w('stage', lang)}: {stage['stage']}", align="left")
-        for step in stage["steps"]:
-            step_text(step, lang, console)
+
+
+def how_text(view: dict, console: Console) -> None:
     if any(view["how"].values()):
         console.print()
-        console.rule(w("how", lang), align="left")
+        console.rule(w("how", view["language"]), align="left")
     for tree in view["how"].values():
         if tree:
             console.print(_rich_tree(tree, f"[bold]{escape(tree['label'])}[/bold]"))
 
 
+def step_through(view: dict, console: Console, read: Callable[[str], "str | None"]) -> None:
+    """Step by step for a class: after each step a prompt; Enter goes on, `c` runs to the end
+    of the stage, `q` stops. The how-trees follow at the end."""
+    lang = view["language"]
+    head(view, console)
+    for stage in view["stages"]:
+        console.rule(f"{w('stage', lang)}: {stage['stage_name']}", align="left")
+        running = False
+        for step in stage["steps"]:
+            step_text(step, lang, console)
+            if running:
+                continue
+            answer = read(f"[dim]{w('step_prompt', lang)}[/dim] > ")
+            if answer is None or answer.strip().lower() in ("q", "quit", "stop", "stoppen"):
+                return
+            running = answer.strip().lower() == "c"
+    how_text(view, console)
+
+
 def step_text(step: dict, lang: Lang, console: Console) -> None:
     if step["kind"] == "decision":
         console.print(f"[bold green]{step['order']:>3}. {w('decided', lang)}: {escape(step['text'])}[/bold green]")
+        scores = [f"{o['name']} {o['score']}" for o in step["tally"] if not o["excluded"]]
+        excluded = [o["name"] for o in step["tally"] if o["excluded"]]
+        line = " · ".join(scores) + (f" · {w('excluded_short', lang)}: {', '.join(excluded)}" if excluded else "")
+        console.print(f"     [green]{w('tally', lang)}: {escape(line)}[/green]")
     elif step["kind"] == "assumption":
         console.print(f"[bold yellow]{step['order']:>3}. {w('assumed', lang)}: {escape(step['text'])}[/bold yellow]")
     else:
-        console.print(f"[bold]{step['order']:>3}. {escape(step['title'])}[/bold] [dim]({step['rule']})[/dim]")
-        console.print(f"     {w('matched', lang)}: {escape('; '.join(step['matched']) or '—')}")
+        console.print(f"[bold]{step['order']:>3}. {escape(step['title'])}[/bold]")
+        body = [f"{w('matched', lang)}: {escape('; '.join(step['matched']) or '—')}"]
         if step["concluded"]:
-            console.print(f"     {w('concluded', lang)}: {escape('; '.join(step['concluded']))}")
-        console.print(f"     [italic]{escape(step['because'])}[/italic]")
-        console.print(f"     [dim]{escape('; '.join(step['sources']))}[/dim]")
+            body.append(f"{w('concluded', lang)}: {escape('; '.join(step['concluded']))}")
+        body += [f"[italic]{escape(step['because'])}[/italic]", f"[dim]{escape('; '.join(step['sources']))}[/dim]"]
+        console.print(Padding(Group(*body), (0, 0, 0, 5)))
     if "eligible_next" in step:
-        following = ", ".join(step["eligible_next"]) or w("none", lang)
-        console.print(f"     [cyan]{w('eligible', lang)}: {escape(following)}[/cyan]")
+        following = [escape(r["title"]) for r in step["eligible_next"]] or [w("none", lang)]
+        lines = [f"[cyan]{w('eligible', lang)}:[/cyan]"] + [f"[cyan]– {title}[/cyan]" for title in following]
+        console.print(Padding(Group(*lines), (0, 0, 0, 5)))
 
 
 def _rich_tree(node: dict, title: str) -> Tree:
@@ -254,13 +261,13 @@ def trace_markdown(view: dict) -> str:
     if view["status"] == "out_of_scope":
         out += [w("out_of_scope", lang), ""]
     for stage in view["stages"]:
-        out += [f"## {w('stage', lang)}: {stage['stage']}", ""]
+        out += [f"## {w('stage', lang)}: {stage['stage_name']}", ""]
         for step in stage["steps"]:
             if step["kind"] in ("decision", "assumption"):
                 word = "decided" if step["kind"] == "decision" else "assumed"
                 out += [f"{step['order']}. **{w(word, lang)}: {step['text']}**"]
                 continue
-            out += [f"{step['order']}. **{step['title']}** (`{step['rule']}`)  ",
+            out += [f"{step['order']}. **{step['title']}**  ",
                     f"   {w('matched', lang)}: {'; '.join(step['matched']) or '—'}  "]
             if step["concluded"]:
                 out.append(f"   {w('concluded', lang)}: {'; '.join(step['concluded'])}  ")
@@ -280,28 +287,30 @@ def _md_tree(node: dict, depth: int) -> list[str]:
     return lines
 
 
-def why_not_text(view: dict, lang: Lang, console: Console) -> None:
-    console.print()
-    console.rule(f"{w('why_not', lang)}: {view['option_name']}", align="left")
-    for line in why_not_lines(view, lang):
+def why_not_text(view: dict, console: Console) -> None:
+    """The answer to --why-not, first and alone; the whole trace is `explain` without it."""
+    lang, result = view["language"], view["why_not"]
+    console.rule(f"{w('why_not', lang)}: {result['option_name']}", align="left")
+    for line in why_not_lines(result, lang):
         console.print(escape(line))
+    console.print(f"[dim]{escape(w('full_trace', lang, file=view['file']))}[/dim]")
 
 
 def why_not_lines(view: dict, lang: Lang) -> list[str]:
     if view["recommended"] == view["option"]:
         return [w("is_recommended", lang)]
-    lines = [f"{view['dimension']}: {w('recommended', lang)} {view['recommended_name'] or '—'}"
+    lines = [f"{view['dimension_name']}: {w('recommended', lang)} {view['recommended_name'] or '—'}"
              + (f"; {view['option_name']} {w('score', lang)} {view['score']}" if view["score"] is not None else "")]
+    if view["flip"]:
+        lines.append(f"{w('flip', lang)}: " + "; ".join(view["flip_text"]))
+    else:
+        lines.append(w("no_flip", lang, n=view["searched"]))
     for key, label in (("excluded_by", "excluded_by"), ("outweighed_by", "outweighed"), ("supporters", "supporters")):
         if view[key]:
             lines.append(f"{w(label, lang)}: " + "; ".join(view[key]))
     if view["blocked"]:
         lines.append(f"{w('blocked', lang)}:")
-        lines += [f"  - {b['title']} ({b['rule']}): " + "; ".join(b["failing"]) for b in view["blocked"]]
-    if view["flip"]:
-        lines.append(f"{w('flip', lang)}: " + "; ".join(view["flip_text"]))
-    else:
-        lines.append(w("no_flip", lang, n=view["searched"]))
+        lines += [f"  - {b['title']}: " + "; ".join(b["failing"]) for b in view["blocked"]]
     return lines
 
 
@@ -313,8 +322,12 @@ def whatif_text(view: dict, console: Console) -> None:
 
 
 def whatif_lines(view: dict, lang: Lang) -> list[str]:
-    lines = [f"{w('changed_answers', lang)}:"]
-    lines += [f"  {c['question']}: {c['before']} → {c['after']}" for c in view["changed_answers"]]
+    lines = []
+    if view["changed_answers"]:
+        lines.append(f"{w('changed_answers', lang)}:")
+        lines += [f"  {c['name']}: {c['before']} → {c['after']}" for c in view["changed_answers"]]
+    if view["unchanged"]:
+        lines.append(w("no_answer_changed", lang, answers="; ".join(view["unchanged"])))
     if view["changed_decisions"]:
         lines.append(f"{w('changed_decisions', lang)}:")
         lines += [f"  {d['name']}: {d['before']} → {d['after']}" for d in view["changed_decisions"]]
@@ -329,42 +342,85 @@ def whatif_lines(view: dict, lang: Lang) -> list[str]:
 
 def whatif_markdown(view: dict) -> str:
     lang = view["language"]
-    lines = [f"# {w('whatif', lang)}: {md(view['scenario'])}", "", f"*{view['as_of']}*", ""]
-    return "\n".join(lines + whatif_lines(view, lang)) + "\n"
+    out = [f"# {w('whatif', lang)}: {md(view['scenario'])}", "", f"*{view['as_of']}*", ""]
+    if view["unchanged"]:
+        out += [w("no_answer_changed", lang, answers="; ".join(view["unchanged"])), ""]
+    rows = [(f"{w('question', lang)}: {c['name']}", c["before"], c["after"]) for c in view["changed_answers"]]
+    rows += [(d["name"], d["before"], d["after"]) for d in view["changed_decisions"]]
+    if rows:
+        out += [f"| | {w('before', lang)} | {w('after', lang)} |", "|---|---|---|"]
+        out += [f"| {a} | {b} | {c} |" for a, b, c in (tuple(x.replace("|", "\\|") for x in row) for row in rows)] + [""]
+    if not view["changed_decisions"]:
+        out += [w("no_change", lang), ""]
+    for key in ("only_before", "only_after", "warnings_added", "warnings_removed"):
+        if view[key]:
+            out += [f"**{w(key, lang)}**", ""] + [f"- {r}" for r in view[key]] + [""]
+    return "\n".join(out)
+
+
+def whatif_mermaid(view: dict) -> str:
+    """The changed answers and the changed decisions, one group each, the first leading to the second."""
+    lang = view["language"]
+    lines = ["flowchart LR", "  classDef answer fill:#e8f4fd,stroke:#1f77b4", "  classDef decision fill:#e9f7ec,stroke:#2ca02c"]
+    answers = [f"{c['name']}: {c['before']} → {c['after']}" for c in view["changed_answers"]] or view["unchanged"]
+    decisions = [f"{d['name']}: {d['before']} → {d['after']}" for d in view["changed_decisions"]] or [w("no_change", lang)]
+    lines.append(f'  subgraph answers["{_label(w("changed_answers", lang))}"]')
+    lines += [f'    a{i}["{_label(text)}"]:::answer' for i, text in enumerate(answers, 1)]
+    lines += ["  end", f'  subgraph decisions["{_label(w("changed_decisions", lang))}"]']
+    lines += [f'    d{i}{{"{_label(text)}"}}:::decision' for i, text in enumerate(decisions, 1)]
+    lines += ["  end", "  answers --> decisions"]
+    return "\n".join(lines) + "\n"
 
 
 def mermaid(view: dict) -> str:
-    """A flowchart: answers -> derived facts -> decisions, each edge labelled with its rule."""
+    """A flowchart for slides: answers, then the derived facts and decisions of each stage in
+    a group of their own; each edge is labelled with the title of the rule that links them."""
+    lang = view["language"]
     ids: dict[str, str] = {}
-    nodes, edges = [], []
+    groups: dict[str, list[str]] = {}
+    edges: list[str] = []
 
-    def node(key: str, label: str, kind: str) -> str:
+    def node(n: dict) -> str:
+        key = f"{n['kind']}:{n['fact'][0]}={n['fact'][1]}"
         if key not in ids:
             ids[key] = f"n{len(ids) + 1}"
-            shape = {"answer": '["{}"]', "assumption": '["{}"]', "derived": '("{}")', "decision": '{{"{}"}}'}[kind]
-            nodes.append(f"  {ids[key]}{shape.format(_label(label))}:::{kind}")
+            shape = {"answer": '["{}"]', "assumption": '["{}"]', "derived": '("{}")', "decision": '{{"{}"}}'}[n["kind"]]
+            label = n["label"].removesuffix(f" ({w('shown_before', lang)})")
+            group = "answers" if n["kind"] in ("answer", "assumption") else n["stage"] or "context"
+            groups.setdefault(group, []).append(f"    {ids[key]}{shape.format(_label(label))}:::{n['kind']}")
         return ids[key]
 
     def walk(n: dict, parent: str | None, via: str | None) -> None:
         if n["kind"] == "rule":
             for child in n["children"]:
-                walk(child, parent, n["rule"])
+                walk(child, parent, n["label"])
             return
-        key = f"{n['kind']}:{n['fact'][0]}={n['fact'][1]}"
-        me = node(key, n["label"], n["kind"])
+        me = node(n)
         if parent:
-            edge = f"  {me} -->|{_label(via or '')}| {parent}"
+            edge = f"  {me} -->|{_label(_short(via or ''))}| {parent}"
             if edge not in edges:
                 edges.append(edge)
         for child in n["children"]:
-            walk(child, me, child.get("rule") if child["kind"] == "rule" else n.get("rule"))
+            walk(child, me, child["label"] if child["kind"] == "rule" else n["rule_title"])
 
     for tree in view["how"].values():
         if tree:
             walk(tree, None, None)
-    header = ["flowchart LR", "  classDef answer fill:#e8f4fd,stroke:#1f77b4", "  classDef derived fill:#f9ecf7,stroke:#9467bd",
-              "  classDef decision fill:#e9f7ec,stroke:#2ca02c", "  classDef assumption fill:#fff8e1,stroke:#ff9800"]
-    return "\n".join(header + nodes + edges) + "\n"
+    out = ["flowchart LR", "  classDef answer fill:#e8f4fd,stroke:#1f77b4", "  classDef derived fill:#f9ecf7,stroke:#9467bd",
+           "  classDef decision fill:#e9f7ec,stroke:#2ca02c", "  classDef assumption fill:#fff8e1,stroke:#ff9800",
+           "  classDef note fill:#fdecea,stroke:#b3261e"]
+    if view["status"] == "out_of_scope" or not ids:
+        note = w("mermaid_out_of_scope" if view["status"] == "out_of_scope" else "mermaid_no_tree", lang)
+        out.append(f'  nothing["{_label(note)}"]:::note')
+    titles = {"answers": w("answers", lang), **{s: msg(f"stage.{s}", lang) for s in STAGES}}
+    for group in ["answers", *STAGES]:
+        if group in groups:
+            out += [f'  subgraph stage_{group}["{_label(titles.get(group, group))}"]', *groups[group], "  end"]
+    return "\n".join(out + edges) + "\n"
+
+
+def _short(text: str, size: int = 48) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
 def _label(text: str) -> str:

@@ -7,7 +7,7 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 
-from advisor.i18n import t, today
+from advisor.i18n import msg, today
 from advisor.safe import markup as escape
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
@@ -15,39 +15,50 @@ SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info":
 
 def render(view: dict, console: Console) -> None:
     lang = view["language"]
-    console.print(f"[bold]{t('advice_for', lang)}: {escape(view['scenario'])}[/bold]")
-    console.print(f"[dim]{t('applies_on', lang)} {view['as_of']}{today(view, lang)} · {t('reviewed', lang)} {view['knowledge_reviewed']}. {view['disclaimer']}[/dim]")
+    console.print(f"[bold]{msg('report.advice_for', lang)}: {escape(view['scenario'])}[/bold]")
+    console.print(f"[dim]{msg('report.applies_on', lang)} {view['as_of']}{today(view, lang)} · {msg('report.reviewed', lang)} {view['knowledge_reviewed']}. {view['disclaimer']}[/dim]")
     if view["status"] == "out_of_scope":
-        console.print(f"\n[bold red]{t('out_of_scope', lang)}[/bold red]")
+        console.print(f"\n[bold red]{msg('report.out_of_scope', lang)}[/bold red]")
+    if view["before_law"]:
+        console.print(f"\n[bold red]{escape(view['before_law'])}[/bold red]")
     if view["decisions"]:
         console.print(_summary(view, lang))
     for a in view["assumptions"]:
         because = "; ".join(r["title"] for r in a["reasons"])
-        console.print(f"\n[bold yellow]{t('assumption', lang)}:[/bold yellow] {escape(a['text'])} → [bold]{escape(a['shown'])}[/bold]")
-        console.print(f"  [dim]{t('assumption_intro', lang)} ({t('because_of', lang)}: {escape(because)}).[/dim]")
+        console.print(f"\n[bold yellow]{msg('report.assumption', lang)}:[/bold yellow] {escape(a['text'])} → [bold]{escape(a['shown'])}[/bold]")
+        console.print(f"  [dim]{msg('report.assumption_intro', lang)} ({msg('report.because_of', lang)}: {escape(because)}).[/dim]")
     for c in view["conditional"]:
-        console.print(f"\n[bold]{t('depends_on', lang)}:[/bold] {escape(c['text'])}")
+        console.print(f"\n[bold]{msg('report.depends_on', lang)}:[/bold] {escape(c['text'])}")
         if c["mixed_evidence"]:
-            console.print(f"  [yellow]{t('mixed_evidence', lang)}[/yellow]")
+            console.print(f"  [yellow]{msg('report.mixed_evidence', lang)}[/yellow]")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
         for b in c["branches"]:
             route = " · ".join(f"{r['name']}: {r['option_name']}" for r in b["route"])
-            mark = f" [yellow]({t('assumed_mark', lang)})[/yellow]" if b["likely"] else ""
-            console.print(f"  • {escape(b['answer'])}{mark} → {escape(route)}")
+            mark = f" [yellow]({msg('report.assumed_mark', lang)})[/yellow]" if b["likely"] else ""
+            grid.add_row("  •", f"{escape(b['answer'])}{mark} → {escape(route)}")
+        console.print(grid)
     if view["warnings"]:
-        console.print(f"\n[bold]{t('warnings', lang)}[/bold]")
+        console.print(f"\n[bold]{msg('report.warnings', lang)}[/bold]")
         for w in view["warnings"]:
             style = SEVERITY_STYLE[w["severity"]]
-            console.print(_reason(w, lang, f"[{style}]● {t('severity.' + w['severity'], lang)}[/{style}] "))
+            console.print(_reason(w, lang, f"[{style}]● {msg('report.severity.' + w['severity'], lang)}[/{style}] "))
     for d in view["decisions"]:
         console.print(_decision(d, lang))
     if view["advice"]:
-        console.print(f"\n[bold]{t('process_advice', lang)}[/bold]")
+        console.print(f"\n[bold]{msg('report.process_advice', lang)}[/bold]")
         for r in view["advice"]:
             console.print(_reason(r, lang, "• "))
+    if view["unknown"]:
+        console.print(f"\n[bold]{msg('report.unknown', lang)}[/bold]")
+        for text in view["unknown"]:
+            console.print(f"– {escape(text)}")
     if view["missing"]:
-        console.print(f"\n[bold]{t('missing', lang)}[/bold]")
+        console.print(f"\n[bold]{msg('report.missing', lang)}[/bold]")
         for m in view["missing"]:
-            console.print(f"? {escape(m['text'])} [dim]({m['question']}; {t('affects', lang)}: {', '.join(m['affects'])})[/dim]")
+            affects = f" [dim]({msg('report.affects', lang)}: {escape(', '.join(m['affects']))})[/dim]" if m["affects"] else ""
+            console.print(f"? {escape(m['text'])}{affects}")
 
 
 def _summary(view: dict, lang) -> Table:
@@ -55,11 +66,11 @@ def _summary(view: dict, lang) -> Table:
     for d in view["decisions"]:
         flag = ""
         if d["recommended"] is None:
-            flag = f"[red]{t('no_advice', lang)}[/red]"
+            flag = f"[red]{msg('report.no_advice', lang)}[/red]"
         elif d["assumed"]:
-            flag = f"[yellow]{t('assumed_mark', lang)}[/yellow]"
+            flag = f"[yellow]{msg('report.assumed_mark', lang)}[/yellow]"
         elif d["close_call"]:
-            flag = f"[yellow]{t('close_call', lang)}[/yellow]"
+            flag = f"[yellow]{msg('report.close_call', lang)}[/yellow]"
         table.add_row(d["name"], f"[bold green]{escape(d['recommended_name'] or '—')}[/bold green]", flag)
     return table
 
@@ -67,12 +78,12 @@ def _summary(view: dict, lang) -> Table:
 def _reason(r: dict, lang, mark: str = "") -> Group:
     body = [escape(r["text"])]
     if r["since_report"]:
-        body.append(f"[magenta]{t('since_report', lang)}: {escape(r['since_report'])}[/magenta]")
+        body.append(f"[magenta]{msg('report.since_report', lang)}: {escape(r['since_report'])}[/magenta]")
     if r["check_with_lawyer"]:
         body.append(f"[bold yellow]{escape(r['check_with_lawyer'])}[/bold yellow]")
-    body.append(f"[dim]{t('sources', lang)}: {escape('; '.join(r['sources']))}[/dim]")
-    body += [f"[dim italic]{t('context', lang)}: {escape(f['text'])}[/dim italic]" for f in r["figures"]]
-    head = f"{mark}[bold]{escape(r['title'])}[/bold] [dim]({r['rule']})[/dim]"
+    body.append(f"[dim]{msg('report.sources', lang)}: {escape('; '.join(r['sources']))}[/dim]")
+    body += [f"[dim italic]{msg('report.context', lang)}: {escape(f['text'])}[/dim italic]" for f in r["figures"]]
+    head = f"{mark}[bold]{escape(r['title'])}[/bold]"
     return Group(head, Padding(Group(*body), (0, 0, 0, 2)))
 
 
@@ -80,27 +91,27 @@ def _decision(d: dict, lang) -> Panel:
     parts = []
     chosen = next((o for o in d["options"] if o["option"] == d["recommended"]), None)
     if chosen is None:
-        parts.append(t("undecided", lang))
+        parts.append(msg("report.undecided", lang))
         parts += [f"? {escape(q)}" for q in d["missing_text"]]
     else:
         for label, key in (("for", "for"), ("against", "against")):
             if chosen[key]:
-                parts.append(f"[underline]{t(label, lang)}[/underline]")
+                parts.append(f"[underline]{msg('report.' + label, lang)}[/underline]")
                 parts += [_reason(r, lang, "+ " if key == "for" else "- ") for r in chosen[key]]
     others = [o for o in d["options"] if o is not chosen and not o["excluded"]]
     if others:
-        parts.append(f"[underline]{t('alternatives', lang)}[/underline]")
+        parts.append(f"[underline]{msg('report.alternatives', lang)}[/underline]")
         for o in others:
             why = "; ".join(r["title"] for r in o["for"] + o["against"])
-            parts.append(f"{escape(o['name'])} [dim]({t('score', lang)} {o['score']})[/dim]: {escape(why)}")
+            parts.append(f"{escape(o['name'])} [dim]({msg('report.score', lang)} {o['score']})[/dim]: {escape(why)}")
     if d["excluded"]:
-        parts.append(f"[underline]{t('excluded', lang)}[/underline]")
+        parts.append(f"[underline]{msg('report.excluded', lang)}[/underline]")
         for group in d["excluded"]:
             reason = group["reason"]
-            parts.append(f"[red]✗[/red] {escape(', '.join(group['options']))} — {escape(reason['title'])} [dim]({reason['rule']})[/dim]")
+            parts.append(f"[red]✗[/red] {escape(', '.join(group['options']))} — {escape(reason['title'])}")
     for f in d["context"]:
-        parts.append(f"[dim italic]{t('context', lang)}: {escape(f['text'])} ({escape(f['source'])})[/dim italic]")
-    title = f"{d['name']}: [bold green]{escape(d['recommended_name'] or t('no_advice', lang))}[/bold green]"
+        parts.append(f"[dim italic]{msg('report.context', lang)}: {escape(f['text'])} ({escape(f['source'])})[/dim italic]")
+    title = f"{d['name']}: [bold green]{escape(d['recommended_name'] or msg('report.no_advice', lang))}[/bold green]"
     if d["close_call"]:
-        title += f" [yellow]({t('close_call', lang)})[/yellow]"
+        title += f" [yellow]({msg('report.close_call', lang)})[/yellow]"
     return Panel(Group(*parts), title=title, title_align="left")

@@ -6,15 +6,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from advisor.advise import Advice
+from advisor.advise import LAW_START, Advice
 from advisor.answers import UNKNOWN
 from advisor.decision import Reason
-from advisor.i18n import Lang, money, t
+from advisor.i18n import Lang, money, msg, t, yes_no
 from advisor.knowledge import KnowledgeBase
 from advisor.models import Figure, SourceRef
 
-YES_NO = {True: {"nl": "ja", "en": "yes"}, False: {"nl": "nee", "en": "no"}}
-UNKNOWN_LABEL = {"nl": "weet niet", "en": "don't know"}
 
 
 def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> dict[str, Any]:
@@ -28,7 +26,9 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
         "knowledge_reviewed": advice.reviewed.isoformat(),
         "language": lang,
         "status": advice.status,
-        "disclaimer": t("disclaimer", lang),
+        "description": advice.description,
+        "source": advice.source,
+        "disclaimer": msg("report.disclaimer", lang),
         "answers": [_answer(kb, names, q, v, lang) for q, v in advice.answers.items()],
         "decisions": [
             {**_decision(d, names, kb, lang, advice.missing), "assumed": d.dimension in assumed}
@@ -55,13 +55,18 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
                 "rules": list(m.rules),
             }
             for m in advice.missing
+            if m.question not in advice.unknown  # answered 'don't know': listed apart
         ],
+        "unknown": [t(kb.questions[q].text, lang) for q in advice.unknown],
+        "before_law": _before_law(kb, advice, lang),
     }
+    view["summary"] = summary(view, lang)
     if trace:
         view["trace"] = [
             {
                 "order": s.order,
                 "stage": s.stage,
+                "stage_name": msg(f"stage.{s.stage}", lang),
                 "kind": s.kind,
                 "rule": s.rule,
                 "title": _step_title(kb, names, s, lang),
@@ -71,6 +76,67 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
             for s in advice.trace.steps
         ]
     return view
+
+
+ROUTE = ("instrument", "regime", "procedure")  # the route a summary opens with: instrument, legal frame, design
+
+
+def _before_law(kb: KnowledgeBase, advice: Advice, lang: Lang) -> str:
+    """Said when the date lies before every rule: before the Wmo 2015 and the Jeugdwet."""
+    if advice.as_of >= LAW_START:
+        return ""
+    return msg("ask.before_law", lang, date=advice.as_of.isoformat())
+
+
+def summary(view: dict, lang: Lang) -> dict[str, Any]:
+    """The management summary: the route in a sentence or two, the main reasons, the warnings
+    that matter, the assumptions, and what each open question would change."""
+    decisions = {d["dimension"]: d for d in view["decisions"]}
+    if view["before_law"]:
+        route, other = view["before_law"], ""
+    elif view["status"] == "out_of_scope":
+        stop = next((w for w in view["warnings"] if w["severity"] == "high"), None)
+        route = msg("summary.out_of_scope", lang) + (f" {stop['text']}" if stop else "")
+        rest = [d for d in view["decisions"] if d["recommended"]]
+        other = msg("summary.still", lang, decisions=_pairs(rest)) if rest else ""
+    else:
+        named = {dim: (decisions[dim]["recommended_name"] if dim in decisions else None) for dim in ROUTE}
+        if any(named.values()):
+            route = msg("summary.route", lang, **{k: v or msg("report.no_advice_yet", lang) for k, v in named.items()})
+        else:
+            route = msg("summary.no_route", lang)
+        rest = [d for d in view["decisions"] if d["dimension"] not in ROUTE and d["recommended"]]
+        other = msg("summary.other", lang, decisions=_pairs(rest)) if rest else ""
+    open_dims = [d["name"] for d in view["decisions"] if not d["recommended"]]
+    return {
+        "route": route,
+        "other": other,
+        "undecided": msg("summary.undecided", lang, dimensions=", ".join(open_dims)) if open_dims and view["status"] != "out_of_scope" and not view["before_law"] else "",
+        "reasons": [
+            {"dimension": decisions[dim]["name"], "title": best["title"]}
+            for dim in ROUTE if dim in decisions
+            for best in _main_reason(decisions[dim])
+        ],
+        "warnings": [{"severity": w["severity"], "title": w["title"]} for w in view["warnings"] if w["severity"] in ("high", "medium")],
+        "assumptions": [f"{a['text']} → {a['shown']}" for a in view["assumptions"]],
+        "open": [
+            {"question": c["text"], "answers": [f"{b['answer']} → " + "; ".join(f"{r['name']}: {r['option_name']}" for r in b["route"]) for b in c["branches"]]}
+            for c in view["conditional"]
+        ],
+        "other_missing": len([m for m in view["missing"] if m["question"] not in {c["question"] for c in view["conditional"]}]),
+    }
+
+
+def _pairs(decisions: list[dict]) -> str:
+    return "; ".join(f"{d['name']}: {d['recommended_name']}" for d in decisions)
+
+
+def _main_reason(decision: dict) -> list[dict]:
+    """The strongest reason for the recommended option (the first among equals)."""
+    chosen = next((o for o in decision["options"] if o["option"] == decision["recommended"]), None)
+    if not chosen or not chosen["for"]:
+        return []
+    return [max(chosen["for"], key=lambda r: r["weight"])]
 
 
 def _step_title(kb: KnowledgeBase, names: "_Names", step, lang: Lang) -> str:
@@ -87,7 +153,7 @@ class _Names:
 
     def dimension(self, dim: str) -> str:
         if dim == "warnings":
-            return t("warnings", self.lang)
+            return msg("report.warnings", self.lang)
         return t(self.kb.dimensions[dim].name, self.lang)
 
     def option(self, dim: str, option: str) -> str:
@@ -111,13 +177,13 @@ def shown(kb: KnowledgeBase, qid: str, value: Any, lang: Lang) -> str:
     """An answer as the user reads it: option labels, ja/nee, amounts in euros."""
     q = kb.questions[qid]
     if value == UNKNOWN:
-        return UNKNOWN_LABEL[lang]
+        return msg("report.dont_know", lang)
     if q.type == "multi":
         return "; ".join(labels(kb, qid, lang)[v] for v in value)
     if q.type == "choice":
         return labels(kb, qid, lang)[value]
     if q.type == "yes_no":
-        return YES_NO[value][lang]
+        return yes_no(value, lang)
     if q.type == "amount":
         return money(value, lang)
     return str(value)
@@ -146,7 +212,7 @@ def _conditional(c, kb: KnowledgeBase, names: "_Names", lang: Lang) -> dict:
                         "dimension": dim,
                         "name": names.dimension(dim),
                         "option": option,
-                        "option_name": names.option(dim, option) if option else t("no_advice_yet", lang),
+                        "option_name": names.option(dim, option) if option else msg("report.no_advice_yet", lang),
                     }
                     for dim, option in b.recommended
                     if dim in differing
@@ -159,14 +225,14 @@ def _conditional(c, kb: KnowledgeBase, names: "_Names", lang: Lang) -> dict:
 
 def _branch_label(kb: KnowledgeBase, qid: str, branch, lang: Lang) -> str:
     if branch.band is None:
-        return f" {t('or', lang)} ".join(shown(kb, qid, v, lang) for v in branch.values)
+        return f" {msg('report.or', lang)} ".join(shown(kb, qid, v, lang) for v in branch.values)
     low, high = branch.band
     fmt = (lambda v: money(v, lang)) if kb.questions[qid].type == "amount" else str
     if low is None:
-        return f"{t('below', lang)} {fmt(high)}"
+        return f"{msg('report.below', lang)} {fmt(high)}"
     if high is None:
-        return f"{fmt(low)} {t('or_more', lang)}"
-    return f"{fmt(low)} {t('to', lang)} {fmt(high)}"
+        return f"{fmt(low)} {msg('report.or_more', lang)}"
+    return f"{fmt(low)} {msg('report.to', lang)} {fmt(high)}"
 
 
 def _decision(d, names, kb, lang, missing) -> dict:
@@ -217,7 +283,7 @@ def _reason(r: Reason, kb: KnowledgeBase, lang: Lang) -> dict:
         "figures": [_figure(f, kb, lang) for f in r.figures],
         "since_report": t(r.since_report, lang) if r.since_report else None,
         "confidence": r.confidence,
-        "check_with_lawyer": t("check_with_lawyer", lang) if r.confidence == "low" else None,
+        "check_with_lawyer": msg("report.check_with_lawyer", lang) if r.confidence == "low" else None,
     }
 
 
@@ -230,5 +296,5 @@ def source(s: SourceRef, kb: KnowledgeBase, lang: Lang) -> str:
     doc = next(d for d in kb.sources.documents if d.id == s.ref)
     where = f"{doc.short}, {s.at}"
     if s.lines:
-        where += f" ({t('lines', lang)} {s.lines[0]}-{s.lines[1]})"
+        where += f" ({msg('report.lines', lang)} {s.lines[0]}-{s.lines[1]})"
     return where

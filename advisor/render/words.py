@@ -1,29 +1,17 @@
-"""The words of the strategy document and of `compare`, per language, from one YAML file;
-and the cleaning of user text before it reaches any output."""
+"""The words of the strategy document and of `compare` (the `strategy` section of the message
+catalogue), and the cleaning of user text before it reaches any output."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from pathlib import Path
+from advisor.i18n import Lang, msg
 
-import yaml
-
-from advisor.i18n import Lang
-
-LABELS = Path(__file__).with_name("strategy_labels.yaml")
 _SPACE = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1)
-def labels() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(LABELS.read_text(encoding="utf-8"))
-
-
 def w(key: str, lang: Lang, **values) -> str:
-    text = labels()[key][lang]
-    return text.format(**values) if values else text
+    return msg(f"strategy.{key}", lang, **values)
 
 
 def clean(text: object) -> str:

@@ -1,0 +1,45 @@
+"""HTML: the report as one self-contained page (inline style sheet, no scripts, no links to
+fetch), from the same view as the other formats. It opens in any browser and prints cleanly
+to PDF. The template is in templates/; every text in it comes from the view or the catalogue."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from advisor.i18n import msg
+from advisor.safe import clean
+from advisor.render.markdown import fired
+
+
+def _shown(value: object) -> object:
+    """Every text on the page with its control characters written out, never obeyed
+    (line breaks in descriptions stay line breaks)."""
+    if isinstance(value, str):
+        return "\n".join(clean(line) for line in value.split("\n"))
+    return value
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("advisor.render", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_shown,
+    )
+    env.globals["msg"] = msg
+    return env
+
+
+def render(view: dict) -> str:
+    return environment().get_template("report.html.j2").render(v=view, lang=view["language"], fired=fired(view))
+
+
+def render_batch(rows: list[dict], lang: str, title: str, note: str) -> str:
+    """The comparison of a batch's scenarios as one page (summary.html)."""
+    return environment().get_template("batch.html.j2").render(rows=rows, lang=lang, title=title, note=note)
