@@ -340,7 +340,7 @@ def strategy(
     from advisor.strategy import strategy_file
     from advisor.strategy_knowledge import load_strategy_knowledge
 
-    with handled():
+    with handled(lang):
         kb = load_knowledge(knowledge)
         sk = load_strategy_knowledge(kb)
         result = strategy_file(kb, sk, file, _date(as_of))
@@ -376,7 +376,7 @@ def compare(
     from advisor.render import compare as view
     from advisor.strategy_knowledge import load_strategy_knowledge
 
-    with handled():
+    with handled(lang):
         kb = load_knowledge(knowledge)
         sk = load_strategy_knowledge(kb)
         v = view.build(compare_files(kb, sk, files, _date(as_of)), kb, sk, lang.value)
