@@ -38,11 +38,12 @@ err = _console(stderr=True)
 
 
 class Commands(TyperGroup):
-    """The command group: a mistake on the command line is reported in the language asked for."""
+    """The command group: the help and a mistake on the command line are in the language asked for."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         args = list(sys.argv[1:] if args is None else args)
         with i18n.using(_lang_in(args)):
+            _help_in_language(self)
             try:
                 code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             except click_errors.UsageError as error:
@@ -54,6 +55,29 @@ class Commands(TyperGroup):
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _help_in_language(root) -> None:
+    """The help of every command and option from the catalogue of the run's language
+    (`help.<command>.<option>`, else `help.option.<option>` for the shared ones)."""
+    texts = i18n.catalogue(i18n.current())
+
+    def apply(command, key: str) -> None:
+        command.help = texts.get(f"help.{key}", command.help)
+        for param in command.params:
+            if getattr(param, "help", None) is not None:
+                param.help = texts.get(f"help.{key}.{param.name}", texts.get(f"help.option.{param.name}", param.help))
+        for name, sub in getattr(command, "commands", {}).items():
+            apply(sub, name if key == "_root" else f"{key}_{name}")
+
+    apply(root, "_root")
+    from typer import rich_utils  # the panel titles and markers of the rich help
+
+    rich_utils.OPTIONS_PANEL_TITLE = texts["help_panels.options"]
+    rich_utils.ARGUMENTS_PANEL_TITLE = texts["help_panels.arguments"]
+    rich_utils.COMMANDS_PANEL_TITLE = texts["help_panels.commands"]
+    rich_utils.DEFAULT_STRING = texts["help_panels.default"]
+    rich_utils.REQUIRED_LONG_STRING = texts["help_panels.required"]
 
 
 def _lang_in(args: list[str]) -> str:

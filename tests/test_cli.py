@@ -140,13 +140,13 @@ def test_bare_pytest_collects_every_test_file():
 
 def test_help_with_h_version_and_completion():
     assert "Usage" in invoke("-h").output and "--install-completion" in invoke("-h").output
-    assert "Scenario file" in invoke("advise", "-h").output
+    assert "Scenario file" in invoke("advise", "-h", "--lang", "en").output
     result = invoke("--version")
     assert result.exit_code == 0 and result.output.startswith("advisor ")
 
 
 def test_format_help_lists_the_choices_accepted():
-    whatif = " ".join(invoke("whatif", "-h").output.replace("│", " ").split())
+    whatif = " ".join(invoke("whatif", "-h", "--lang", "en").output.replace("│", " ").split())
     assert "json or mermaid (answers -> decisions)" in whatif
     coverage = invoke("kb", "coverage", "-h").output
     assert "<text|json>" in coverage and "markdown" not in coverage
@@ -187,3 +187,13 @@ def test_a_real_terminal_session(tmp_path):
     assert ask.returncode == 130, err
     assert "onderbroken" in err and "interrupted" not in err and "Antwoorden bewaard in" in out
     assert os.path.exists(tmp_path / "a.yaml")
+
+
+def test_help_is_in_the_language_of_the_run():
+    dutch = runner.invoke(app, ["advise", "-h"], env={"COLUMNS": "120"}).output
+    assert "Advies over één scenario" in dutch and "Scenariobestand (YAML)" in dutch and "Opties" in dutch
+    assert "Write to this file" not in dutch and "Language of the run" not in dutch
+    english = runner.invoke(app, ["advise", "-h", "--lang", "en"], env={"COLUMNS": "120"}).output
+    assert "Advise on one scenario" in english and "Options" in english and "Opties" not in english
+    root = runner.invoke(app, ["-h"], env={"COLUMNS": "120"}).output
+    assert "Een inkoopstrategie voor een heel portfolio" in root and "Opdrachten" in root
