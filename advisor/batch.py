@@ -141,12 +141,12 @@ def _csv_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[Proble
     name = str(path)
     try:
         if path.stat().st_size > MAX_CSV_BYTES:
-            return [], [Problem(name, f"file is larger than {MAX_CSV_BYTES:,} bytes")]
+            return [], [Problem(name, msg("csv.too_big", limit=f"{MAX_CSV_BYTES:,}"))]
         text = decode(path.read_bytes(), name, "CSV")
     except InputError as err:
         return [], err.problems
     except OSError as err:
-        return [], [Problem(name, f"cannot be read: {err.strerror or err}")]
+        return [], [Problem(name, msg("csv.unreadable", reason=err.strerror or err))]
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)  # the header says which separator; quotes stay "" as in Excel
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
@@ -156,9 +156,9 @@ def _csv_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[Proble
         return [], [Problem(name, _csv_error(err), line=1)]
     twice = sorted(h for h, n in Counter(header).items() if h and n > 1)
     if "scenario" not in header:
-        return [], [Problem(name, "needs a header row with a 'scenario' column and a column per question id", line=1)]
+        return [], [Problem(name, msg("csv.no_header"), line=1)]
     if twice:
-        return [], [Problem(name, f"column '{h}' appears more than once in the header", line=1) for h in twice]
+        return [], [Problem(name, msg("csv.duplicate_column", column=h), line=1) for h in twice]
     rows, problems = [], []
     while True:
         line = reader.line_num + 1
@@ -171,8 +171,7 @@ def _csv_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[Proble
             break
         lost = [c for h, c in itertools.zip_longest(header, cells) if not h and c and c.strip()]
         if lost:
-            problems.append(Problem(name, f"row has {len(cells)} cells and the header {len(header)}: "
-                                    f"'{_cut(lost[0])}' has no column; row skipped", line=line))
+            problems.append(Problem(name, msg("csv.extra_cells", cells=len(cells), header=len(header), cell=_cut(lost[0])), line=line))
             continue
         row = {h: (c or "").strip() for h, c in zip(header, cells) if h}
         if any(row.values()):
@@ -183,10 +182,10 @@ def _csv_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[Proble
 def _csv_error(err: csv.Error) -> str:
     text = str(err)
     if "end of data" in text:
-        return "a quote opened in this row is never closed; no later row is read"
+        return msg("csv.open_quote")
     if "field limit" in text:
-        return f"a cell is longer than {csv.field_size_limit():,} characters; no later row is read"
-    return f"cannot be read as CSV: {text}; no later row is read"
+        return msg("csv.long_cell", limit=f"{csv.field_size_limit():,}")
+    return msg("csv.other", problem=text)
 
 
 def _cut(text: str, size: int = 40) -> str:

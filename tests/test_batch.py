@@ -224,27 +224,27 @@ def test_excel_quoting_with_doubled_quotes_is_read(tmp_path):
 def test_an_unterminated_quote_is_reported_not_swallowing_later_rows(tmp_path):
     rows, result = csv_run(tmp_path, 'scenario,care_form\nok,dagbesteding\n"open,dagbesteding\nlater,dagbesteding\n')
     assert result.exit_code == 1
-    assert f"{rows}:3: a quote opened in this row is never closed" in result.stderr
+    assert f"{rows}:3: een aanhalingsteken dat in deze regel opent, sluit nooit" in result.stderr
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["rows-ok"]
 
 
 def test_extra_cells_are_reported_with_their_row(tmp_path):
     rows, result = csv_run(tmp_path, "scenario,care_form\nok,dagbesteding,,\nragged,dagbesteding,select\n")
     assert result.exit_code == 1
-    assert f"{rows}:3: row has 3 cells and the header 2: 'select' has no column; row skipped" in result.stderr
+    assert f"{rows}:3: regel heeft 3 cellen en de kopregel 2: 'select' heeft geen kolom; regel overgeslagen" in result.stderr
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["rows-ok"]
 
 
 def test_a_duplicate_column_is_reported(tmp_path):
     rows, result = csv_run(tmp_path, "scenario,care_form,selection,selection\nx,dagbesteding,select,admit_all\n")
-    assert result.exit_code == 2 and f"{rows}:1: column 'selection' appears more than once in the header" in result.stderr
+    assert result.exit_code == 2 and f"{rows}:1: kolom 'selection' staat meer dan eens in de kopregel" in result.stderr
 
 
 def test_a_cell_over_the_csv_field_limit_is_a_clear_error(tmp_path):
     big = "x" * 200_000
     rows, result = csv_run(tmp_path, f"scenario,care_form,description\nok,dagbesteding,\nbig,dagbesteding,{big}\n")
     assert result.exit_code == 1 and "internal error" not in result.output
-    assert f"{rows}:3: a cell is longer than 131,072 characters" in result.stderr
+    assert f"{rows}:3: een cel is langer dan 131,072 tekens" in result.stderr
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["rows-ok"]
 
 
