@@ -64,6 +64,15 @@ def _help_in_language(root) -> None:
 
     def apply(command, key: str) -> None:
         command.help = texts.get(f"help.{key}", command.help)
+        shown = command.get_help_option
+
+        def help_option(ctx, shown=shown):
+            option = shown(ctx)
+            if option is not None:
+                option.help = texts["help_panels.help"]
+            return option
+
+        command.get_help_option = help_option
         for param in command.params:
             if getattr(param, "help", None) is not None:
                 param.help = texts.get(f"help.{key}.{param.name}", texts.get(f"help.option.{param.name}", param.help))

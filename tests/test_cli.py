@@ -192,7 +192,7 @@ def test_a_real_terminal_session(tmp_path):
 def test_help_is_in_the_language_of_the_run():
     dutch = runner.invoke(app, ["advise", "-h"], env={"COLUMNS": "120"}).output
     assert "Advies over één scenario" in dutch and "Scenariobestand (YAML)" in dutch and "Opties" in dutch
-    assert "Write to this file" not in dutch and "Language of the run" not in dutch
+    assert "Write to this file" not in dutch and "Language of the run" not in dutch and "Toon deze hulp en stop." in dutch
     english = runner.invoke(app, ["advise", "-h", "--lang", "en"], env={"COLUMNS": "120"}).output
     assert "Advise on one scenario" in english and "Options" in english and "Opties" not in english
     root = runner.invoke(app, ["-h"], env={"COLUMNS": "120"}).output
