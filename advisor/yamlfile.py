@@ -82,12 +82,35 @@ def parse_yaml(raw: bytes | str, name: str) -> YamlDoc:
         return doc
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        reason = err.problem or str(err)
+        reason = _problem(err.problem or str(err))
         raise bad_input(name, msg("error.not_yaml", reason=reason), line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as err:
         raise bad_input(name, msg("error.not_yaml", reason=err)) from None
     finally:
         loader.dispose()
+
+
+_PROBLEMS = {  # PyYAML's own words for the mistakes people make, by message key
+    "mapping values are not allowed": "yaml.mapping_here",
+    "could not find expected ':'": "yaml.no_colon",
+    "did not find expected key": "yaml.no_key",
+    "did not find expected node content": "yaml.no_content",
+    "found character '\\t'": "yaml.tab",
+    "found character": "yaml.bad_character",
+    "found undefined alias": "yaml.undefined_alias",
+    "found unexpected end of stream": "yaml.unexpected_end",
+    "found a tab character": "yaml.tab",
+}
+
+
+def _problem(text: str) -> str:
+    """PyYAML's description of a syntax error, in the language of the run where it is a common one."""
+    for words, key in _PROBLEMS.items():
+        if text.startswith(words):
+            return msg(key)
+    if text.startswith("expected <block end>"):
+        return msg("yaml.indentation")
+    return text
 
 
 class _Builder:
