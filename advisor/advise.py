@@ -163,6 +163,8 @@ def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advic
             reasons.append(tuple(reason(kb, r, on) for r in likely.evidence))
             answers = {**current.answers, question: likely.values[0]}
             current = reason_through(kb, answers, on, base.scenario, base.path, engine, assumed)
+    if len(assumed) > 1:  # show each evidenced question's answers on top of the other assumptions
+        conditional = [_refork(kb, base, c, assumed, on, engine) for c in conditional]
     others = []
     open_ = {d.dimension for d in current.decisions if d.recommended is None and d.dimension in CORE} | set(ROUTE)
     affects = {m.question: set(m.affects) for m in base.missing}
@@ -180,6 +182,14 @@ def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advic
         current.missing = gone + [m for m in current.missing if m.question not in assumed]
     current.conditional = conditional
     return current
+
+
+def _refork(kb: KnowledgeBase, base: Advice, c: Conditional, assumed: dict, on: dt.date, engine: str) -> Conditional:
+    """The advice per answer of `c.question`, given what is assumed about the other questions."""
+    others = {q: v for q, v in assumed.items() if q != c.question}
+    context = reason_through(kb, {**base.answers, **others}, on, engine=engine)
+    branches = _fork(kb, context, c.question, on, engine)
+    return Conditional(c.question, tuple(branches), c.likely) if len(branches) > 1 else c
 
 
 def _fork(kb: KnowledgeBase, advice: Advice, question: str, on: dt.date, engine: str) -> list[Branch]:

@@ -126,3 +126,12 @@ def test_without_exploring_the_advice_rests_on_the_answers_alone(kb):
     advice = advise(kb, {"care_form": "individuele_begeleiding", "terms": "set_by_municipality"}, ON, explore=False)
     assert advice.assumptions == [] and advice.conditional == []
     assert advice.recommended()["instrument"] is None
+
+
+def test_each_assumption_is_worked_out_on_top_of_the_others(kb):
+    advice = run(kb, care_form="jeugd_ambulant_overig", motives=["beheersbaar_aanbod"], municipalities=7)
+    assert [(a.question, a.value) for a in advice.assumptions] == [("selection", "select"), ("contract_value", 750000)]
+    assert advice.recommended()["regime"] == "regime_sas"
+    [selection] = [c for c in advice.conditional if c.question == "selection"]
+    select = next(b for b in selection.branches if "select" in b.values)
+    assert dict(select.recommended)["regime"] == "regime_sas"  # with the value assumed, not "no advice yet"
