@@ -138,7 +138,7 @@ def advise(
     """Typed answers (see scenario.check_answers) -> the advice that holds on `on`.
 
     Where a missing answer would change the advice, it is worked out per answer (at most
-    two such questions); where the evidence points to one answer, the advice follows that
+    MAX_CONDITIONAL such questions); where the evidence points to one answer, the advice follows that
     answer and says it assumes it. `explore=False` gives the advice on the answers alone."""
     base = reason_through(kb, answers, on, name, path, engine)
     if not explore or base.status == "out_of_scope" or not base.missing:
@@ -248,11 +248,12 @@ def _deciding_order(kb: KnowledgeBase, base: Advice) -> tuple[list[str], set[str
     return [m.question for m in deciding], evidenced
 
 
-def _asked_for(kb: KnowledgeBase, name: str) -> set[str]:
+@lru_cache(maxsize=256)
+def _asked_for(kb: KnowledgeBase, name: str) -> frozenset[str]:
     """The questions a fact comes from: itself if asked, else what the rules deriving it read."""
     if name in kb.questions:
-        return {name}
-    return {q for r in kb.rules if name in r.rule.then.derive for q in r.reads() if q in kb.questions}
+        return frozenset({name})
+    return frozenset(q for r in kb.rules if name in r.rule.then.derive for q in r.reads() if q in kb.questions)
 
 
 def _branches(kb: KnowledgeBase, question: str, base: Advice, runs: list, on: dt.date) -> list[Branch]:
@@ -264,15 +265,13 @@ def _branches(kb: KnowledgeBase, question: str, base: Advice, runs: list, on: dt
         recommended = tuple((d.dimension, d.recommended) for d in advice.decisions)
         merged.setdefault(recommended, []).append((value, advice))
     branches = []
+    presumers = _presumers(kb, base)
     for recommended, members in merged.items():
+        facts = [_facts(a) for _, a in members]
         evidence = tuple(
             r
-            for r in _presumers(kb, base)
-            if any(
-                want in _facts(a).get(name, ())
-                for name, want in kb.rule[r].rule.then.presume.items()
-                for _, a in members
-            )
+            for r in presumers
+            if any(want in f.get(name, ()) for name, want in kb.rule[r].rule.then.presume.items() for f in facts)
         )
         band = _band(values, [v for v, _ in members]) if amount else None
         weight = sum(kb.rule[r].rule.then.weight for r in evidence)
