@@ -94,12 +94,15 @@ def _node(kb, node: Node, lang) -> dict:
             "shown_before": node.shown_before, "children": [_node(kb, c, lang) for c in node.children]}
 
 
+def _answer_shown(kb: KnowledgeBase, question: str, v: Any, lang: Lang) -> str:
+    """An answer (or a list of them) by its option names; 'unanswered' for none."""
+    if v is None:
+        return w("unanswered", lang)
+    return ", ".join(value(kb, question, x, lang) for x in v) if isinstance(v, list) else value(kb, question, v, lang)
+
+
 def why_not_view(kb: KnowledgeBase, result: WhyNot, lang: Lang) -> dict[str, Any]:
     dim = result.dimension
-
-    def shown(q, v):
-        return ", ".join(value(kb, q, x, lang) for x in v) if isinstance(v, list) else value(kb, q, v, lang)
-
     return {
         "dimension": dim,
         "dimension_name": t(kb.dimensions[dim].name, lang),
@@ -116,16 +119,14 @@ def why_not_view(kb: KnowledgeBase, result: WhyNot, lang: Lang) -> dict[str, Any
         "excluded_by": [_title(kb, r, lang) for r in result.excluded_by],
         "outweighed_by": [f"{value(kb, dim, o, lang)} ({w('score', lang)} {s})" for o, s in result.outweighed_by],
         "flip": dict(result.flip) if result.flip else None,
-        "flip_text": [f"{fact_name(kb, q, lang)} = {shown(q, v)}" for q, v in (result.flip or {}).items()],
+        "flip_text": [f"{fact_name(kb, q, lang)} = {_answer_shown(kb, q, v, lang)}" for q, v in (result.flip or {}).items()],
         "searched": result.searched,
     }
 
 
 def whatif_view(kb: KnowledgeBase, c: Comparison, requested: dict[str, Any], lang: Lang) -> dict[str, Any]:
     def shown(q, v):
-        if v is None:
-            return w("unanswered", lang)
-        return ", ".join(value(kb, q, x, lang) for x in v) if isinstance(v, list) else value(kb, q, v, lang)
+        return _answer_shown(kb, q, v, lang)
 
     return {
         "scenario": c.before.scenario,
