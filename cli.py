@@ -43,7 +43,8 @@ class Commands(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         args = list(sys.argv[1:] if args is None else args)
         with i18n.using(_lang_in(args)):
-            _help_in_language(self)
+            if "-h" in args or "--help" in args or len(args) < 2:  # only the help shows these texts (also a bare group)
+                _help_in_language(self)
             try:
                 code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             except click_errors.UsageError as error:
