@@ -94,6 +94,18 @@ class Advice:
     def recommended(self) -> dict[str, str | None]:
         return {d.dimension: d.recommended for d in self.decisions}
 
+    def provisional(self) -> set[str]:
+        """The dimensions whose recommendation no answer of a missing question keeps: it holds only
+        while that question is open, so it is no advice yet."""
+        now = self.recommended()
+        return {
+            dim
+            for c in self.conditional
+            if c.likely is None
+            for dim, option in now.items()
+            if option is not None and all(dict(b.recommended).get(dim) != option for b in c.branches)
+        }
+
     def differs_from_expected(self) -> list[str]:
         """The dimensions (or 'status') where the advice differs from what the source reports."""
         got = {**self.recommended(), "status": self.status}

@@ -91,11 +91,12 @@ def run_case(kb: KnowledgeBase, path: Path) -> CaseResult:
         result.problems = err.problems
         return result
     advice = result.advice = advise(kb, answers, case.as_of, name=case.case, path=str(path))
+    provisional = advice.provisional()  # holds only while a question is open: no advice yet
     for dim in DIMENSIONS:
         if dim not in case.decision:
             continue
         decision = advice.decision(dim)
-        got = decision.recommended if decision else None
+        got = decision.recommended if decision and dim not in provisional else None
         deciding = [r.rule for o in (decision.options if decision else []) if o.option == got for r in o.support]
         result.outcomes.append(Outcome(dim, case.decision[dim], got, deciding))
     return result

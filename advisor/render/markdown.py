@@ -73,6 +73,8 @@ def summary(s: dict, lang) -> list[str]:
 def _flag(d: dict, lang) -> str:
     if d["recommended"] is None:
         return msg("report.no_advice", lang)
+    if d["provisional"]:
+        return msg("report.provisional_mark", lang)
     if d["assumed"]:
         return msg("report.assumed_mark", lang)
     return msg("report.close_call", lang) if d["close_call"] else ""

@@ -67,6 +67,8 @@ def _summary(view: dict, lang) -> Table:
         flag = ""
         if d["recommended"] is None:
             flag = f"[red]{msg('report.no_advice', lang)}[/red]"
+        elif d["provisional"]:
+            flag = f"[yellow]{msg('report.provisional_mark', lang)}[/yellow]"
         elif d["assumed"]:
             flag = f"[yellow]{msg('report.assumed_mark', lang)}[/yellow]"
         elif d["close_call"]:

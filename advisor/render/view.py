@@ -18,6 +18,7 @@ from advisor.models import Figure, SourceRef
 def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> dict[str, Any]:
     names = _Names(kb, lang)
     assumed = {dim for c in advice.conditional if c.likely is not None for dim in c.differing()}
+    provisional = advice.provisional()
     view = {
         "scenario": advice.scenario,
         "file": advice.path,
@@ -31,7 +32,7 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
         "disclaimer": msg("report.disclaimer", lang),
         "answers": [_answer(kb, names, q, v, lang) for q, v in advice.answers.items()],
         "decisions": [
-            {**_decision(d, names, kb, lang, advice.missing), "assumed": d.dimension in assumed}
+            {**_decision(d, names, kb, lang, advice.missing), "assumed": d.dimension in assumed, "provisional": d.dimension in provisional}
             for d in advice.decisions
         ],
         "assumptions": [
