@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from advisor.advise import Advice, advise
+from advisor.advise import LAW_START, Advice, advise
 from advisor.errors import InputError, Problem
 from advisor.knowledge import KnowledgeBase
 from advisor.models import Strict, validate
@@ -40,6 +40,7 @@ class Case(Strict):
     source: CaseSource
     confidence: Literal["high", "medium", "low"]
     as_of: dt.date
+    contracts_start: dt.date | None = None  # when the contracts decided on start, if the source says
     answers: dict[str, Any]
     evidence: dict[str, str]
     decision: dict[str, str]
@@ -70,7 +71,16 @@ class CaseResult:
 
     @property
     def in_scope(self) -> bool:
-        return self.advice is not None and self.advice.status == "advised"
+        return self.advice is not None and self.advice.status == "advised" and self.advice.as_of >= LAW_START
+
+
+def advised_on(case: Case) -> dt.date:
+    """The date the advice is computed for: the day of the decision; for a decision taken before the
+    Wmo 2015 and the Jeugdwet came into force, on care under them, the day they did (as a user then
+    would ask with --as-of). A decision under the old law lies outside the knowledge."""
+    if case.as_of < LAW_START and case.contracts_start and case.contracts_start >= LAW_START:
+        return LAW_START
+    return case.as_of
 
 
 def run_cases(kb: KnowledgeBase, folder: str | Path) -> list[CaseResult]:
@@ -90,7 +100,7 @@ def run_case(kb: KnowledgeBase, path: Path) -> CaseResult:
     except InputError as err:
         result.problems = err.problems
         return result
-    advice = result.advice = advise(kb, answers, case.as_of, name=case.case, path=str(path))
+    advice = result.advice = advise(kb, answers, advised_on(case), name=case.case, path=str(path))
     provisional = advice.provisional()  # holds only while a question is open: no advice yet
     for dim in DIMENSIONS:
         if dim not in case.decision:

@@ -135,3 +135,25 @@ def test_each_assumption_is_worked_out_on_top_of_the_others(kb):
     [selection] = [c for c in advice.conditional if c.question == "selection"]
     select = next(b for b in selection.branches if "select" in b.values)
     assert dict(select.recommended)["regime"] == "regime_sas"  # with the value assumed, not "no advice yet"
+
+
+def test_a_recommendation_no_answer_keeps_is_provisional(kb):
+    advice = run(kb, care_form="jeugd_gedwongen_kader", municipalities=20)
+    assert advice.recommended()["instrument"] == "subsidie"
+    [selection] = [c for c in advice.conditional if c.question == "selection"]
+    assert "subsidie" not in {dict(b.recommended)["instrument"] for b in selection.branches}
+    assert {"instrument", "regime", "procedure"} <= advice.provisional()
+    text = render.to_string(advice, kb, "text", "nl")
+    assert "voorlopig" in text
+    assert "provisional" in render.to_string(advice, kb, "markdown", "en")
+
+
+def test_a_welfare_subsidy_stays_a_subsidy_whether_or_not_the_municipality_selects(kb):
+    advice = run(kb, care_form="sociaal_werk", label_used="subsidie", municipalities=1)
+    assert [(a.question, a.value) for a in advice.assumptions] == [("subsidy_terms", "activity_grant")]
+    assert advice.recommended()["instrument"] == "subsidie" and not advice.provisional()
+    [terms] = [c for c in advice.conditional if c.question == "subsidy_terms"]
+    assert {b.values[0]: dict(b.recommended)["instrument"] for b in terms.branches}["price_per_service"] == "overheidsopdracht"
+    for selection in ("select", "admit_all"):  # choosing between applicants is a subsidy tender, not a purchase
+        chosen = run(kb, care_form="sociaal_werk", label_used="subsidie", municipalities=1, selection=selection)
+        assert chosen.recommended()["instrument"] == "subsidie", selection

@@ -60,3 +60,24 @@ def test_the_validate_command(tmp_path):
     bad.write_text("case: x\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["validate", str(tmp_path), "--lang", "en"])
     assert result.exit_code == 1 and "source: is required but missing" in result.output
+
+
+def _case(kb, tmp_path, as_of, contracts_start=None):
+    start = f"contracts_start: {contracts_start}\n" if contracts_start else ""
+    (tmp_path / "c.yaml").write_text(
+        "case: x\nsource: {title: t, publisher: p, date: 2014-09-01, address: https://example.org}\n"
+        f"confidence: low\nas_of: {as_of}\n{start}answers: {{care_form: individuele_begeleiding, results_measurable: true}}\n"
+        "evidence: {funding_form: x}\ndecision: {funding_form: resultaatbekostiging}\n",
+        encoding="utf-8",
+    )
+    [result] = run_cases(kb, tmp_path)
+    return result
+
+
+def test_a_decision_before_the_new_laws_is_advised_as_of_their_start_only_when_taken_for_them(kb, tmp_path):
+    for_new_law = _case(kb, tmp_path, "2014-09-25", "2015-01-01")
+    assert for_new_law.in_scope and for_new_law.advice.as_of.isoformat() == "2015-01-01"
+    assert for_new_law.outcomes[0].agrees
+    under_old_law = _case(kb, tmp_path, "2012-12-12")
+    assert not under_old_law.in_scope
+    assert summarise([under_old_law]).out_of_scope == 1
