@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ class Assumption:
     question: str
     value: Any
     reasons: tuple[Reason, ...]  # the rules that presume it
+    band: tuple[float | None, float | None] | None = None  # amounts: the band assumed, [low, high)
 
 
 @dataclass(frozen=True)
@@ -164,19 +165,21 @@ def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advic
     deciding, evidenced = _deciding_order(kb, base)
     current, assumed, reasons, conditional = base, {}, [], []
     for question in [q for q in deciding if q in evidenced][:MAX_TRIED]:
-        branches = _fork(kb, current, question, on, engine)
-        if len(branches) < 2:
-            continue
-        best = sorted(branches, key=lambda b: -b.weight)
-        likely = best[0] if best[0].weight > best[1].weight else None
-        conditional.append(Conditional(question, tuple(branches), likely and likely.values[0]))
+        runs = _runs(kb, current, question, on, engine)
+        branches = _branches(kb, question, current, runs, on)
+        if len(branches) > 1:
+            best = sorted(branches, key=lambda b: -b.weight)
+            likely = best[0] if best[0].weight > best[1].weight else None
+            conditional.append(Conditional(question, tuple(branches), likely and likely.values[0]))
+        else:  # no change now, but it may matter once another answer is given: assume it for those
+            likely = _most_evidenced(kb, question, current, runs, on)
         if likely is not None:
             assumed[question] = likely.values[0]
-            reasons.append(tuple(reason(kb, r, on) for r in likely.evidence))
+            reasons.append((tuple(reason(kb, r, on) for r in likely.evidence), likely.band))
             answers = {**current.answers, question: likely.values[0]}
             current = reason_through(kb, answers, on, base.scenario, base.path, engine, assumed)
-    if len(assumed) > 1:  # show each evidenced question's answers on top of the other assumptions
-        conditional = [_refork(kb, base, c, assumed, on, engine) for c in conditional]
+    if assumed:  # show each question's answers on top of the assumptions about the others
+        conditional = [_refork(kb, base, c, assumed, on, engine) if set(assumed) - {c.question} else c for c in conditional]
     others = []
     open_ = {d.dimension for d in current.decisions if d.recommended is None and d.dimension in CORE} | set(ROUTE)
     affects = {m.question: set(m.affects) for m in base.missing}
@@ -189,7 +192,7 @@ def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advic
     conditional += others[: max(MAX_CONDITIONAL - len(conditional), 0)]
     if assumed:
         current.answers = dict(base.answers)
-        current.assumptions = [Assumption(q, v, why) for (q, v), why in zip(assumed.items(), reasons)]
+        current.assumptions = [Assumption(q, v, why, band) for (q, v), (why, band) in zip(assumed.items(), reasons)]
         gone = [m for m in base.missing if m.question in assumed]
         current.missing = gone + [m for m in current.missing if m.question not in assumed]
     current.conditional = conditional
@@ -206,11 +209,26 @@ def _refork(kb: KnowledgeBase, base: Advice, c: Conditional, assumed: dict, on: 
 
 def _fork(kb: KnowledgeBase, advice: Advice, question: str, on: dt.date, engine: str) -> list[Branch]:
     """The advice per answer of `question`, answers with the same advice merged."""
-    runs = [
+    return _branches(kb, question, advice, _runs(kb, advice, question, on, engine), on)
+
+
+def _runs(kb: KnowledgeBase, advice: Advice, question: str, on: dt.date, engine: str) -> list:
+    return [
         (v, reason_through(kb, {**advice.answers, question: v}, on, engine=engine, branch=True))
         for v in candidates(kb, kb.questions[question], on)
     ]
-    return _branches(kb, question, advice, runs, on)
+
+
+def _most_evidenced(kb: KnowledgeBase, question: str, base: Advice, runs: list, on: dt.date) -> Branch | None:
+    """The answer the evidence points to most, where the answers do not yet change the advice."""
+    single = [_branches(kb, question, base, [run], on)[0] for run in runs]
+    best = max((b.weight for b in single), default=0)
+    members = [b.values[0] for b in single if b.weight == best]
+    if not best or (len(members) > 1 and kb.questions[question].type not in ("amount", "number")):
+        return None
+    top = next(b for b in single if b.weight == best)
+    band = _band([v for v, _ in runs], members) if top.band is not None else None
+    return replace(top, values=tuple(members), band=band)
 
 
 ROUTE = ("instrument", "regime")  # a missing answer that changes these is always worked out

@@ -157,3 +157,13 @@ def test_a_welfare_subsidy_stays_a_subsidy_whether_or_not_the_municipality_selec
     for selection in ("select", "admit_all"):  # choosing between applicants is a subsidy tender, not a purchase
         chosen = run(kb, care_form="sociaal_werk", label_used="subsidie", municipalities=1, selection=selection)
         assert chosen.recommended()["instrument"] == "subsidie", selection
+
+
+def test_evidence_that_matters_only_after_another_answer_is_assumed_for_that_answer(kb):
+    advice = run(kb, care_form="jeugd_gedwongen_kader", municipalities=20)
+    [value] = advice.assumptions
+    assert (value.question, value.band) == ("contract_value", (750000, None))
+    [selection] = [c for c in advice.conditional if c.question == "selection"]
+    select = next(b for b in selection.branches if "select" in b.values)
+    assert dict(select.recommended)["regime"] == "regime_sas"  # not "no advice yet" for want of the value
+    assert "€ 750.000 of meer" in render.to_string(advice, kb, "text", "nl")

@@ -40,7 +40,7 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
                 "question": a.question,
                 "text": t(kb.questions[a.question].text, lang),
                 "value": a.value,
-                "shown": shown(kb, a.question, a.value, lang),
+                "shown": _band_label(kb, a.question, a.band, lang) if a.band else shown(kb, a.question, a.value, lang),
                 "reasons": [_reason(r, kb, lang) for r in a.reasons],
             }
             for a in advice.assumptions
@@ -227,7 +227,11 @@ def _conditional(c, kb: KnowledgeBase, names: "_Names", lang: Lang) -> dict:
 def _branch_label(kb: KnowledgeBase, qid: str, branch, lang: Lang) -> str:
     if branch.band is None:
         return f" {msg('report.or', lang)} ".join(shown(kb, qid, v, lang) for v in branch.values)
-    low, high = branch.band
+    return _band_label(kb, qid, branch.band, lang)
+
+
+def _band_label(kb: KnowledgeBase, qid: str, band: tuple, lang: Lang) -> str:
+    low, high = band
     fmt = (lambda v: money(v, lang)) if kb.questions[qid].type == "amount" else str
     if low is None:
         return f"{msg('report.below', lang)} {fmt(high)}"
