@@ -163,7 +163,7 @@ def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advic
     """First follow the evidence (assuming what it points to), then show the other missing
     answers that would change the route or decide what is still open, route first."""
     deciding, evidenced = _deciding_order(kb, base)
-    current, assumed, reasons, conditional = base, {}, [], []
+    current, assumed, reasons, conditional, latent = base, {}, [], [], []
     for question in [q for q in deciding if q in evidenced][:MAX_TRIED]:
         runs = _runs(kb, current, question, on, engine)
         branches = _branches(kb, question, current, runs, on)
@@ -173,6 +173,7 @@ def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advic
             conditional.append(Conditional(question, tuple(branches), likely and likely.values[0]))
         else:  # no change now, but it may matter once another answer is given: assume it for those
             likely = _most_evidenced(kb, question, current, runs, on)
+            latent += [question] if likely else []
         if likely is not None:
             assumed[question] = likely.values[0]
             reasons.append((tuple(reason(kb, r, on) for r in likely.evidence), likely.band))
@@ -190,6 +191,13 @@ def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advic
             others.append(Conditional(question, tuple(branches), None))
     others.sort(key=lambda c: not set(c.differing()) & set(ROUTE))  # stable: route changes first
     conditional += others[: max(MAX_CONDITIONAL - len(conditional), 0)]
+    if latent:  # assumed for the answers of other questions: drop them if none of those needed them
+        kept = {q: v for q, v in assumed.items() if q not in latent}
+        plain = [_refork(kb, base, c, kept, on, engine) for c in conditional]
+        if [_routes(c) for c in plain] == [_routes(c) for c in conditional]:
+            reasons = [why for q, why in zip(assumed, reasons) if q not in latent]
+            assumed, conditional = kept, plain
+            current = reason_through(kb, {**base.answers, **assumed}, on, base.scenario, base.path, engine, assumed)
     if assumed:
         current.answers = dict(base.answers)
         current.assumptions = [Assumption(q, v, why, band) for (q, v), (why, band) in zip(assumed.items(), reasons)]
@@ -197,6 +205,10 @@ def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advic
         current.missing = gone + [m for m in current.missing if m.question not in assumed]
     current.conditional = conditional
     return current
+
+
+def _routes(c: Conditional) -> list:
+    return [b.recommended for b in c.branches]
 
 
 def _refork(kb: KnowledgeBase, base: Advice, c: Conditional, assumed: dict, on: dt.date, engine: str) -> Conditional:

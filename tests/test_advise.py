@@ -167,3 +167,8 @@ def test_evidence_that_matters_only_after_another_answer_is_assumed_for_that_ans
     select = next(b for b in selection.branches if "select" in b.values)
     assert dict(select.recommended)["regime"] == "regime_sas"  # not "no advice yet" for want of the value
     assert "€ 750.000 of meer" in render.to_string(advice, kb, "text", "nl")
+
+
+def test_an_assumption_no_answer_needs_is_not_made(kb):
+    advice = run(kb, care_form="sociaal_werk", municipalities=1, area_based=True, subsidy_terms="activity_grant")
+    assert [a.question for a in advice.assumptions] == ["selection"]  # not the value: a subsidy has no threshold
