@@ -172,3 +172,12 @@ def test_evidence_that_matters_only_after_another_answer_is_assumed_for_that_ans
 def test_an_assumption_no_answer_needs_is_not_made(kb):
     advice = run(kb, care_form="sociaal_werk", municipalities=1, area_based=True, subsidy_terms="activity_grant")
     assert [a.question for a in advice.assumptions] == ["selection"]  # not the value: a subsidy has no threshold
+
+
+def test_a_fixed_budget_in_a_tender_warns_that_its_risk_must_be_proportionate(kb):
+    advice = run(kb, care_form="jeugd_ambulant_overig", selection="select", area_based=True, municipalities=2,
+                 contract_value=80_000_000, motives=["kostenbeheersing", "integraal"])
+    assert advice.recommended()["contract_form"] == "vast_budget"
+    [flag] = [w for w in advice.warnings if w.reason.rule == "legal.fixed_budget_risk_proportionate"]
+    assert flag.severity == "medium"
+    assert "ECLI:NL:GHDHA:2017:260" in render.to_string(advice, kb, "markdown", "nl")
