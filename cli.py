@@ -559,50 +559,34 @@ class ValidateFormat(str, Enum):
 
 @app.command()
 def validate(
-    folder: Annotated[Optional[Path], typer.Argument(help="Folder of validation cases (default: validation/cases).")] = None,
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Validation cases and portfolios, files or folders (default: validation/cases and examples/portfolios).")] = None,
     format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="text or markdown (the report, in English like its analyses).")] = ValidateFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     lang: LangOption = Lang.nl,
     knowledge: KnowledgeOption = None,
 ) -> None:
-    """Run the documented municipal decisions and report how often the advisor agrees, and where not."""
+    """Run the documented municipal decisions and the portfolios, and report how often the advisor agrees, and where not."""
     from advisor import validation
     from advisor.loader import load_knowledge
+    from advisor.render.validation import text
 
     with handled(lang):
         kb = load_knowledge(knowledge)
-        folder = folder or kb.root / "validation" / "cases"
-        results = validation.run_cases(kb, folder)
+        paths = paths or validation.default_paths(kb.root)
+        cases, portfolios = validation.run(kb, paths)
         if format == ValidateFormat.markdown or output:
-            changes = folder.parent / "changes.md"
-            text = validation.markdown(results, changes=changes.read_text(encoding="utf-8") if changes.exists() else "")
+            changes = validation.changes(paths)
+            report = validation.markdown(cases, changes=changes, portfolios=portfolios)
             if output:
-                write_atomic(output, text)
+                write_atomic(output, report)
             else:
-                out.out(text, end="", highlight=False)
+                out.out(report, end="", highlight=False)
         else:
-            _validation_text(kb, results)
-        if any(r.problems for r in results):
-            raise typer.Exit(EXIT_FAILED)
-
-
-def _validation_text(kb, results) -> None:
-    from advisor import validation
-    from advisor.i18n import t
-
-    summary = validation.summarise(results)
-    out.print(msg("validate.summary", cases=msg("validate.cases", n=summary.cases), out_of_scope=summary.out_of_scope, invalid=summary.invalid))
-    lang = i18n.current()
-    for dim, (agree, n) in summary.agreement.items():
-        out.print(f"  {t(kb.dimensions[dim].name, lang)}: {agree}/{n}" + (f" ({100 * agree / n:.0f}%)" if n else ""))
-    for r in results:
-        for problem in r.problems:
+            text(kb, cases, portfolios, lang.value, out)
+        for problem in [p for r in [*cases, *portfolios] for p in r.problems]:
             _error(str(problem))
-        for o in r.outcomes:
-            if not o.agrees and r.in_scope:
-                text = msg("validate.differs", case=Path(r.path).name, dimension=t(kb.dimensions[o.dimension].name, lang),
-                           decided=o.expected, advised=o.got or "—", rules=", ".join(o.deciding) or msg("validate.no_rule"))
-                out.print(f"  [yellow]{msg('validate.differs_mark')}[/yellow] {markup(text)}", soft_wrap=True)
+        if any(r.problems for r in [*cases, *portfolios]):
+            raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()
