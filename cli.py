@@ -353,6 +353,7 @@ def _progress(total: int):
 
 
 class StrategyFormat(str, Enum):
+    text = "text"
     markdown = "markdown"
     html = "html"
 
@@ -361,7 +362,7 @@ class StrategyFormat(str, Enum):
 def strategy(
     file: Annotated[Path, typer.Argument(help="Portfolio file (YAML): the segments of a whole Wmo and youth portfolio.")],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder for the Markdown, HTML and picture files.")] = None,
-    format: Annotated[StrategyFormat, typer.Option("--format", "-f", help="Without --output: markdown or html on standard output.")] = StrategyFormat.markdown,
+    format: Annotated[StrategyFormat, typer.Option("--format", "-f", help="Without --output: text (for the terminal), markdown or html on standard output.")] = StrategyFormat.text,
     lang: LangOption = Lang.nl,
     as_of: AsOfOption = None,
     knowledge: KnowledgeOption = None,
@@ -369,7 +370,8 @@ def strategy(
     """A procurement strategy for a whole portfolio: routes per segment, Kraljic matrix, checks, planning, documents."""
     from advisor.files import write_atomic
     from advisor.loader import load_knowledge
-    from advisor.render.strategy import outputs
+    from advisor.render import strategy_text
+    from advisor.render.strategy import build, outputs
     from advisor.render.words import clean
     from advisor.strategy import strategy_file
     from advisor.strategy_knowledge import load_strategy_knowledge
@@ -378,6 +380,9 @@ def strategy(
         kb = load_knowledge(knowledge)
         sk = load_strategy_knowledge(kb)
         result = strategy_file(kb, sk, file, _date(as_of))
+        if format == StrategyFormat.text and not output:
+            strategy_text.render(build(result, kb, sk, lang.value), out)
+            return
         files = outputs(result, kb, sk, lang.value, file.stem, pictures=output is not None)
         if output:
             for name, data in files.items():
