@@ -353,6 +353,7 @@ def _progress(total: int):
 
 
 class StrategyFormat(str, Enum):
+    text = "text"
     markdown = "markdown"
     html = "html"
 
@@ -361,7 +362,7 @@ class StrategyFormat(str, Enum):
 def strategy(
     file: Annotated[Path, typer.Argument(help="Portfolio file (YAML): the segments of a whole Wmo and youth portfolio.")],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder for the Markdown, HTML and picture files.")] = None,
-    format: Annotated[StrategyFormat, typer.Option("--format", "-f", help="Without --output: markdown or html on standard output.")] = StrategyFormat.markdown,
+    format: Annotated[StrategyFormat, typer.Option("--format", "-f", help="Without --output: text (for the terminal), markdown or html on standard output.")] = StrategyFormat.text,
     lang: LangOption = Lang.nl,
     as_of: AsOfOption = None,
     knowledge: KnowledgeOption = None,
@@ -369,7 +370,8 @@ def strategy(
     """A procurement strategy for a whole portfolio: routes per segment, Kraljic matrix, checks, planning, documents."""
     from advisor.files import write_atomic
     from advisor.loader import load_knowledge
-    from advisor.render.strategy import outputs
+    from advisor.render import strategy_text
+    from advisor.render.strategy import build, outputs
     from advisor.render.words import clean
     from advisor.strategy import strategy_file
     from advisor.strategy_knowledge import load_strategy_knowledge
@@ -378,6 +380,9 @@ def strategy(
         kb = load_knowledge(knowledge)
         sk = load_strategy_knowledge(kb)
         result = strategy_file(kb, sk, file, _date(as_of))
+        if format == StrategyFormat.text and not output:
+            strategy_text.render(build(result, kb, sk, lang.value), out)
+            return
         files = outputs(result, kb, sk, lang.value, file.stem, pictures=output is not None)
         if output:
             for name, data in files.items():
@@ -559,50 +564,34 @@ class ValidateFormat(str, Enum):
 
 @app.command()
 def validate(
-    folder: Annotated[Optional[Path], typer.Argument(help="Folder of validation cases (default: validation/cases).")] = None,
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Validation cases and portfolios, files or folders (default: validation/cases and examples/portfolios).")] = None,
     format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="text or markdown (the report, in English like its analyses).")] = ValidateFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     lang: LangOption = Lang.nl,
     knowledge: KnowledgeOption = None,
 ) -> None:
-    """Run the documented municipal decisions and report how often the advisor agrees, and where not."""
+    """Run the documented municipal decisions and the portfolios, and report how often the advisor agrees, and where not."""
     from advisor import validation
     from advisor.loader import load_knowledge
+    from advisor.render.validation import text
 
     with handled(lang):
         kb = load_knowledge(knowledge)
-        folder = folder or kb.root / "validation" / "cases"
-        results = validation.run_cases(kb, folder)
+        paths = paths or validation.default_paths(kb.root)
+        cases, portfolios = validation.run(kb, paths)
         if format == ValidateFormat.markdown or output:
-            changes = folder.parent / "changes.md"
-            text = validation.markdown(results, changes=changes.read_text(encoding="utf-8") if changes.exists() else "")
+            changes = validation.changes(paths)
+            report = validation.markdown(cases, changes=changes, portfolios=portfolios)
             if output:
-                write_atomic(output, text)
+                write_atomic(output, report)
             else:
-                out.out(text, end="", highlight=False)
+                out.out(report, end="", highlight=False)
         else:
-            _validation_text(kb, results)
-        if any(r.problems for r in results):
-            raise typer.Exit(EXIT_FAILED)
-
-
-def _validation_text(kb, results) -> None:
-    from advisor import validation
-    from advisor.i18n import t
-
-    summary = validation.summarise(results)
-    out.print(msg("validate.summary", cases=msg("validate.cases", n=summary.cases), out_of_scope=summary.out_of_scope, invalid=summary.invalid))
-    lang = i18n.current()
-    for dim, (agree, n) in summary.agreement.items():
-        out.print(f"  {t(kb.dimensions[dim].name, lang)}: {agree}/{n}" + (f" ({100 * agree / n:.0f}%)" if n else ""))
-    for r in results:
-        for problem in r.problems:
+            text(kb, cases, portfolios, lang.value, out)
+        for problem in [p for r in [*cases, *portfolios] for p in r.problems]:
             _error(str(problem))
-        for o in r.outcomes:
-            if not o.agrees and r.in_scope:
-                text = msg("validate.differs", case=Path(r.path).name, dimension=t(kb.dimensions[o.dimension].name, lang),
-                           decided=o.expected, advised=o.got or "—", rules=", ".join(o.deciding) or msg("validate.no_rule"))
-                out.print(f"  [yellow]{msg('validate.differs_mark')}[/yellow] {markup(text)}", soft_wrap=True)
+        if any(r.problems for r in [*cases, *portfolios]):
+            raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()

@@ -15,6 +15,10 @@ from advisor.loader import load_knowledge
 ROOT = Path(__file__).resolve().parent.parent
 # Knowledge snapshots of the test run go to a folder of their own, not the user's cache.
 os.environ.setdefault("ADVISOR_CACHE", tempfile.mkdtemp(prefix="advisor-test-cache-"))
+# pytest-xdist starts its workers with COLUMNS and LINES set; the console would take that width
+# for good when cli is imported, and a test's own COLUMNS would no longer count.
+for _name in ("COLUMNS", "LINES"):
+    os.environ.pop(_name, None)
 _KB = None
 
 

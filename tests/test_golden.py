@@ -57,3 +57,15 @@ def test_error_message_matches_its_golden_file(tmp_path, kind):
     result = CliRunner().invoke(app, ["advise", str(path)])
     assert result.exit_code == 2
     check(f"error.{kind}.txt", result.output.replace(str(tmp_path) + os.sep, ""))
+
+
+STRATEGIES = [("friesland_2022", "nl"), ("regio_voorbeeld_2026", "en")]
+
+
+@pytest.mark.parametrize("name, lang", STRATEGIES)
+def test_strategy_on_the_terminal_matches_its_golden_file(name, lang):
+    """The terminal view of `advisor strategy` at 80 columns, without colour."""
+    path = ROOT / "examples" / "portfolios" / f"{name}.yaml"
+    result = CliRunner().invoke(app, ["strategy", str(path), "--lang", lang], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    check(f"strategy.{name}.{lang}.txt", result.output.replace(str(ROOT) + os.sep, ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from advisor.kb.check import check
@@ -120,6 +121,38 @@ def test_kb_docs_describes_rules_in_words_with_a_timeline():
     assert "`contract_value` is at least threshold for social and other specific services (sas)" in text
     assert "`motives` includes Client choice first (`keuzevrijheid`)" in text
     assert "## Glossary" in text and "bestuurlijk aanbesteden" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_kb_docs_describes_the_strategy_planning_and_board_knowledge(kb, lang):
+    from advisor.i18n import t
+    from advisor.strategy_knowledge import load_strategy_knowledge
+
+    sk = load_strategy_knowledge(kb)
+    text = runner.invoke(app, ["kb", "docs", "--lang", lang]).output
+    heads = {"en": ("## Strategy over a portfolio", "## Planning and documents per route", "## What a board weighs (advisor compare)"),
+             "nl": ("## Strategie over een portefeuille", "## Planning en documenten per route", "## Wat een bestuur weegt (advisor compare)")}
+    for head in heads[lang]:
+        assert head in text, head
+    for phase in sk.planning.phases:
+        assert f"**{t(phase.name, lang)}** (`{phase.id}`)" in text
+    for loaded in sk.routes:
+        r = loaded.route
+        assert f"### {t(r.name, lang)} (`{r.id}`)" in text
+        weeks = {"en": f"{sum(s.weeks for s in r.steps)} weeks in all", "nl": f"{sum(s.weeks for s in r.steps)} weken in totaal"}
+        assert weeks[lang] in text
+    for item in sk.planning.checklist:
+        assert f"(`{item.id}`)" in text and t(item.purpose, lang) in text
+    for c in sk.strategy.checks + sk.strategy.advice:
+        assert f"(`{c.id}`)" in text
+    for criterion in sk.board.criteria:
+        assert f"### {t(criterion.name, lang)} (`{criterion.id}`)" in text
+    if lang == "en":
+        assert "| Demand and supply analysis — MLW allows two years for a new contract; the extra time over Friesland is in the analysis | 20 | source |" in text
+        assert "| Bids or applications — the open procedure has a minimum of 35 days" in text and "| legal minimum period | medium |" in text
+        assert "- **Bands** below 5%: Small (under 5%) (`small`); below 20%: Medium (5 to 20%) (`medium`)" in text
+        assert "- **+2** Instrument = Open House (`open_house`): in an Open House the client chooses" in text
+        assert "- **When** `area_based` is yes **or** `funding_form` is Populatiebekostiging" in text
 
 
 def test_the_knowledge_reference_in_docs_is_current():

@@ -58,6 +58,8 @@ def runs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "whatif": (["whatif", AMBULANT, "--set", "contract_value=500000", "--set", "selection=select"], ""),
         "whatif bare set": (["whatif", AMBULANT, "--set", "selection"], ""),
         "validate": (["validate"], ""),
+        "strategy": (["strategy", ROOT / "examples" / "portfolios" / "friesland_2022.yaml"], ""),
+        "strategy made up": (["strategy", ROOT / "examples" / "portfolios" / "regio_voorbeeld_2026.yaml"], ""),
         "ask": (["ask", "--save", tmp_path / "answers.yaml", "--name", "Test"], "4\nabc\n1,2\n2\nstop\n"),
     }
 

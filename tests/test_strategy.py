@@ -197,11 +197,104 @@ def test_the_html_strategy_opens_in_headless_chromium(tmp_path):
 
 
 def test_cli_strategy_to_standard_output_in_both_languages():
-    nl = runner.invoke(app, ["strategy", str(FRIESLAND)])
+    nl = runner.invoke(app, ["strategy", str(FRIESLAND), "--format", "markdown"])
     en = runner.invoke(app, ["strategy", str(FRIESLAND), "--lang", "en", "--format", "html"])
     assert nl.exit_code == 0 and en.exit_code == 0, nl.output + en.output
     assert nl.output.startswith("# Inkoopstrategie Wmo en Participatie 2022\n") and "Managementsamenvatting" in nl.output
     assert en.output.startswith("<!DOCTYPE html>") and "Management summary" in en.output and "Managementsamenvatting" not in en.output
+
+
+def test_markdown_on_standard_output_is_the_markdown_file(kb, sk, strategies):
+    result = runner.invoke(app, ["strategy", str(MADE_UP), "--format", "markdown"])
+    expected = outputs(strategy_file(kb, sk, MADE_UP), kb, sk, "nl", MADE_UP.stem, pictures=False)["regio_voorbeeld_2026.md"]
+    assert result.output == expected.decode("utf-8")
+
+
+# --- the terminal view -------------------------------------------------------------
+SECTIONS = {
+    "nl": ("Managementsamenvatting", "Kraljic-matrix", "Toetsen over de segmenten heen", "Planning", "Documenten per route",
+           "Procesadvies voor de hele strategie", "Vergelijking met de bron"),
+    "en": ("Management summary", "Kraljic matrix", "Checks across segments", "Planning", "Documents per route",
+           "Process advice for the whole strategy", "Comparison with the source"),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_terminal_view_is_formatted_not_markdown(lang):
+    result = runner.invoke(app, ["strategy", str(FRIESLAND), "--lang", lang], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert not text.startswith("#") and "```mermaid" not in text and "| ---" not in text and "**" not in text
+    for section in SECTIONS[lang]:
+        assert section in text, section
+    assert "☐" in text and "Overheidsopdracht" in text and "2024-01-01" in text
+    other = SECTIONS["en" if lang == "nl" else "nl"]
+    assert not any(section in text for section in other if section != "Planning")
+
+
+def test_the_terminal_view_shows_each_part_of_the_strategy(kb, sk, strategies):
+    text = runner.invoke(app, ["strategy", str(MLW), "--lang", "en"], env={"COLUMNS": "120"}).output
+    v = view(strategies["midden_limburg_west_2020"], kb, sk, "en")
+    for row in v["summary"]:
+        assert row["name"] in text
+    for finding in v["findings"]:
+        assert finding["title"] in text
+    for plan in v["planning"]:
+        assert plan["verdict"] in " ".join(text.split())
+    for route in v["documents"]:
+        for item in route["items"]:
+            assert item["name"] in text
+    assert "Kernpartners" in text and "differs" not in text  # MLW agrees with its source everywhere
+
+
+@pytest.mark.parametrize("columns", [80, 60, 132])
+def test_the_terminal_view_fits_the_terminal(columns):
+    for path in (FRIESLAND, MLW, MADE_UP):
+        result = runner.invoke(app, ["strategy", str(path)], env={"COLUMNS": str(columns)})
+        assert result.exit_code == 0, result.output
+        too_wide = [line for line in result.output.splitlines() if len(line) > columns]
+        assert too_wide == [], f"{path.name} at {columns} columns"
+
+
+def test_at_80_columns_the_summary_breaks_no_word(kb, sk):
+    text = runner.invoke(app, ["strategy", str(MLW)], env={"COLUMNS": "80"}).output
+    summary = text[text.index("Managementsamenvatting"):text.index("Jeugd 1 — verblijf met behandeling\n")]
+    for word in ("Overheidsopdracht", "Resultaatbekostiging", "Dialooggerichte", "Kernpartners"):
+        assert word in summary, word
+
+
+def test_the_terminal_view_shows_user_text_as_written(tmp_path):
+    text = FRIESLAND.read_text(encoding="utf-8").replace(
+        "name: Route 2 — samenhangend ondersteuningsaanbod jongeren en volwassenen",
+        'name: "Route 2 [bold red]x[/bold red] [link=https://example.org]klik[/link] \\e[31mrood\\u0007"',
+    ).replace("  - Meer inzetten op preventie", "  - \"[blink]preventie[/blink]\"")
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["strategy", str(hostile)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "Route 2 [bold red]x[/bold red] [link=https://example.org]klik[/link]" in result.output
+    assert "[blink]preventie[/blink]" in result.output
+
+
+def test_the_terminal_view_in_a_real_terminal_process(tmp_path):
+    """Run as a user would: a separate process, COLUMNS=80, output to a pipe (no colour codes)."""
+    env = {**os.environ, "COLUMNS": "80"}
+    env.pop("FORCE_COLOR", None)
+    result = subprocess.run([os.sys.executable, "-m", "cli", "strategy", str(MADE_UP), "--lang", "en"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Procurement strategy: Inkoopstrategie sociaal domein 2028-2033"
+    assert "\x1b[" not in result.stdout and max(len(line) for line in lines) <= 80
+    assert "Management summary" in result.stdout and "--output FOLDER" in result.stdout
+
+
+def test_with_output_the_files_are_written_whatever_the_format(tmp_path):
+    result = runner.invoke(app, ["strategy", str(FRIESLAND), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "friesland_2022.md").read_text(encoding="utf-8").startswith("# Inkoopstrategie Wmo en Participatie 2022\n")
+    assert (tmp_path / "friesland_2022.html").exists()
 
 
 def test_user_text_is_escaped_and_control_characters_dropped(tmp_path):

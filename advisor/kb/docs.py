@@ -1,6 +1,7 @@
 """`advisor kb docs`: the whole knowledge base as a Markdown reference, for domain experts
 to review and trainers to hand out: a timeline of the law, the questions, every rule with
-its conditions in words, the vocabulary and the glossary."""
+its conditions in words, the vocabulary, the strategy knowledge (strategy, planning and
+board criteria) and the glossary."""
 
 from __future__ import annotations
 
@@ -17,8 +18,18 @@ def h(key: str, lang: Lang) -> str:
 def reference(kb: KnowledgeBase, lang: Lang) -> str:
     intro = msg("kb.intro", lang, reviewed=kb.sources.reviewed, rules=len(kb.rules), questions=len(kb.questions))
     parts = [f"# {h('title', lang)}", "", intro, ""]
-    parts += timeline(kb, lang) + questions(kb, lang) + rules(kb, lang) + vocabulary(kb, lang) + glossary(kb, lang)
+    parts += timeline(kb, lang) + questions(kb, lang) + rules(kb, lang) + vocabulary(kb, lang)
+    parts += strategy_knowledge(kb, lang) + glossary(kb, lang)
     return "\n".join(parts) + "\n"
+
+
+def strategy_knowledge(kb: KnowledgeBase, lang: Lang) -> list[str]:
+    """knowledge/strategy.yaml, planning.yaml and board.yaml in words (advisor/kb/strategy_docs.py)."""
+    from advisor.kb import strategy_docs  # imported here: it imports h and condition from this module
+    from advisor.strategy_knowledge import load_strategy_knowledge
+
+    sk = load_strategy_knowledge(kb)
+    return strategy_docs.strategy(kb, sk, lang) + strategy_docs.planning(kb, sk, lang) + strategy_docs.board(kb, sk, lang)
 
 
 def timeline(kb: KnowledgeBase, lang: Lang) -> list[str]:
