@@ -46,6 +46,16 @@ def test_the_summary_states_assumptions_and_what_each_missing_answer_would_chang
         assert "**Assumptions**" in summary
 
 
+def test_a_partial_route_names_what_it_assumes_and_what_is_still_open_once(kb, tmp_path):
+    path = tmp_path / "partial.yaml"
+    path.write_text("scenario: p\nas_of: 2026-06-01\nanswers:\n  care_form: huishoudelijke_hulp\n  motives: [kostenbeheersing]\n"
+                    "  municipalities: 3\n", encoding="utf-8")
+    summary = render.to_string(advise_file(kb, path), kb, "markdown", "nl").split("## Samenvatting")[1].split("| |")[0]
+    assert "Aanbevolen route: Instrument: Overheidsopdracht (aangenomen). Nog geen advies over Regime en Procedure;" in summary
+    undecided = summary.split("Nog geen advies over:")[1].split(";")[0]
+    assert "Percelen" in undecided and "Regime" not in undecided  # said once, in the route
+
+
 def test_rule_ids_are_only_in_the_appendix_numbered_without_gaps(kb):
     text = report(kb, "friesland_route2_begeleiding_gesloten_open_house.yaml")
     body, appendix = text.split("## Bijlage: afgevuurde regels")

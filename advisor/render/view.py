@@ -93,22 +93,27 @@ def summary(view: dict, lang: Lang) -> dict[str, Any]:
     """The management summary: the route in a sentence or two, the main reasons, the warnings
     that matter, the assumptions, and what each open question would change."""
     decisions = {d["dimension"]: d for d in view["decisions"]}
+    known, open_ = [], []
     if view["before_law"]:
         route, other = view["before_law"], ""
     elif view["status"] == "out_of_scope":
         stop = next((w for w in view["warnings"] if w["severity"] == "high"), None)
         route = msg("summary.out_of_scope", lang) + (f" {stop['text']}" if stop else "")
         rest = [d for d in view["decisions"] if d["recommended"]]
-        other = msg("summary.still", lang, decisions=_pairs(rest)) if rest else ""
+        other = msg("summary.still", lang, decisions=_pairs(rest, lang)) if rest else ""
     else:
-        named = {dim: (decisions[dim]["recommended_name"] if dim in decisions else None) for dim in ROUTE}
-        if any(named.values()):
-            route = msg("summary.route", lang, **{k: v or msg("report.no_advice_yet", lang) for k, v in named.items()})
+        known = [decisions[dim] for dim in ROUTE if dim in decisions and decisions[dim]["recommended"]]
+        open_ = [decisions[dim]["name"] for dim in ROUTE if dim in decisions and not decisions[dim]["recommended"]]
+        if len(known) == len(ROUTE):
+            route = msg("summary.route", lang, **{d["dimension"]: _named(d, lang) for d in known})
+        elif known:
+            route = msg("summary.route_partial", lang, known=_pairs(known, lang), open=_listed(open_, lang))
         else:
             route = msg("summary.no_route", lang)
         rest = [d for d in view["decisions"] if d["dimension"] not in ROUTE and d["recommended"]]
-        other = msg("summary.other", lang, decisions=_pairs(rest)) if rest else ""
-    open_dims = [d["name"] for d in view["decisions"] if not d["recommended"]]
+        other = msg("summary.other", lang, decisions=_pairs(rest, lang)) if rest else ""
+    said = set(open_) if view["status"] != "out_of_scope" and not view["before_law"] and known else set()
+    open_dims = [d["name"] for d in view["decisions"] if not d["recommended"] and d["name"] not in said]
     return {
         "route": route,
         "other": other,
@@ -128,8 +133,19 @@ def summary(view: dict, lang: Lang) -> dict[str, Any]:
     }
 
 
-def _pairs(decisions: list[dict]) -> str:
-    return "; ".join(f"{d['name']}: {d['recommended_name']}" for d in decisions)
+def _pairs(decisions: list[dict], lang: Lang) -> str:
+    return "; ".join(f"{d['name']}: {_named(d, lang)}" for d in decisions)
+
+
+def _listed(items: list[str], lang: Lang) -> str:
+    """'a', 'a en b', 'a, b en c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {msg('report.and', lang)} {items[-1]}"
+
+
+def _named(decision: dict, lang: Lang) -> str:
+    """The recommended option, with 'assumed' or 'provisional' where it rests on an open question."""
+    mark = "provisional_mark" if decision.get("provisional") else "assumed_mark" if decision.get("assumed") else None
+    return decision["recommended_name"] + (f" ({msg(f'report.{mark}', lang)})" if mark else "")
 
 
 def _main_reason(decision: dict) -> list[dict]:
