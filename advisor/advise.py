@@ -59,6 +59,10 @@ class Conditional:
     branches: tuple[Branch, ...]
     likely: Any | None  # the answer the advice assumes, if the evidence points one way
 
+    def mixed(self) -> bool:
+        """Does the evidence point to more than one answer, with none ahead?"""
+        return self.likely is None and sum(1 for b in self.branches if b.weight) > 1
+
     def differing(self) -> list[str]:
         """The dimensions whose recommendation depends on the answer."""
         options = [dict(b.recommended) for b in self.branches]
@@ -96,15 +100,17 @@ class Advice:
         return {d.dimension: d.recommended for d in self.decisions}
 
     def provisional(self) -> set[str]:
-        """The dimensions whose recommendation no answer of a missing question keeps: it holds only
-        while that question is open, so it is no advice yet."""
+        """The dimensions whose recommendation is no advice yet: no answer of a missing question
+        keeps it (it holds only while the question is open), or the evidence points to several
+        answers that lead to different options."""
         now = self.recommended()
         return {
             dim
             for c in self.conditional
             if c.likely is None
             for dim, option in now.items()
-            if option is not None and all(dict(b.recommended).get(dim) != option for b in c.branches)
+            if option is not None
+            and (all(dict(b.recommended).get(dim) != option for b in c.branches) or (c.mixed() and dim in c.differing()))
         }
 
     def differs_from_expected(self) -> list[str]:

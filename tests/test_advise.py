@@ -181,3 +181,10 @@ def test_a_fixed_budget_in_a_tender_warns_that_its_risk_must_be_proportionate(kb
     [flag] = [w for w in advice.warnings if w.reason.rule == "legal.fixed_budget_risk_proportionate"]
     assert flag.severity == "medium"
     assert "ECLI:NL:GHDHA:2017:260" in render.to_string(advice, kb, "markdown", "nl")
+
+
+def test_evidence_both_ways_makes_the_recommendation_provisional(kb):
+    advice = run(kb, care_form="huishoudelijke_hulp", motives=["keuzevrijheid", "kostenbeheersing"])
+    [selection] = [c for c in advice.conditional if c.question == "selection"]
+    assert selection.mixed() and advice.recommended()["instrument"] is not None
+    assert "instrument" in advice.provisional()

@@ -217,7 +217,7 @@ def _conditional(c, kb: KnowledgeBase, names: "_Names", lang: Lang) -> dict:
         "question": c.question,
         "text": t(kb.questions[c.question].text, lang),
         "likely": c.likely,
-        "mixed_evidence": c.likely is None and sum(1 for b in c.branches if b.weight) > 1,
+        "mixed_evidence": c.mixed(),
         "branches": [
             {
                 "answer": _branch_label(kb, c.question, b, lang),
