@@ -99,6 +99,10 @@ class Advice:
     def recommended(self) -> dict[str, str | None]:
         return {d.dimension: d.recommended for d in self.decisions}
 
+    def assumed(self) -> set[str]:
+        """The dimensions whose recommendation rests on an answer the evidence points to."""
+        return {dim for c in self.conditional if c.likely is not None for dim in c.differing()}
+
     def provisional(self) -> set[str]:
         """The dimensions whose recommendation is no advice yet: no answer of a missing question
         keeps it (it holds only while the question is open), or the evidence points to several

@@ -230,7 +230,8 @@ def _value(s: SegmentResult) -> float | None:
 
 
 def _total(kb, sk, check, segments, strategy) -> list[Finding]:
-    known = [s for s in segments if _value(s) is not None]
+    """Public contracts only: a subsidy, an Open House or in-house work has no threshold."""
+    known = [s for s in segments if _value(s) is not None and s.advice.recommended().get("instrument") == "overheidsopdracht"]
     if not known:
         return []
     total = sum(_value(s) for s in known)

@@ -17,7 +17,7 @@ from advisor.models import Figure, SourceRef
 
 def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> dict[str, Any]:
     names = _Names(kb, lang)
-    assumed = {dim for c in advice.conditional if c.likely is not None for dim in c.differing()}
+    assumed = advice.assumed()
     provisional = advice.provisional()
     view = {
         "scenario": advice.scenario,
