@@ -114,3 +114,11 @@ def test_a_real_browser_shows_the_summary_and_every_dimension_and_prints_it(kb, 
 def test_chromium_is_installed_in_ci():
     assert "apt-get install -y chromium" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "apt-get update" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_advice_after_the_knowledge_date_says_later_changes_are_not_included(kb, tmp_path):
+    path = tmp_path / "later.yaml"
+    for as_of, said in (("2026-06-01", True), ("2025-06-01", False)):
+        path.write_text(f"scenario: x\nas_of: {as_of}\nanswers:\n  care_form: huishoudelijke_hulp\n", encoding="utf-8")
+        text = render.to_string(advise_file(kb, path), kb, "markdown", "nl")
+        assert ("na die datum zijn niet verwerkt" in text) is said
