@@ -395,7 +395,7 @@ def affects(kb: KnowledgeBase, rule_id: str, seen: frozenset = frozenset()) -> f
     if then.warning or then.advice:
         out.add("warnings")
     for name in then.derive:
-        for reader in kb.rules:
-            if name in reader.reads() and reader.id not in seen:
+        for reader in kb.readers.get(name, ()):
+            if reader.id not in seen:
                 out |= affects(kb, reader.id, seen | {rule_id})
     return frozenset(out)
