@@ -308,9 +308,11 @@ def reason_through(
     engine: str = "durable",
     assumed: dict[str, Any] | None = None,
     branch: bool = False,
+    until: str | None = None,
 ) -> Advice:
     """One run of the stages on these answers: firings, decisions, warnings, missing answers
-    (a `branch` run, one answer of a missing question tried, skips the missing answers)."""
+    (a `branch` run, one answer of a missing question tried, skips the missing answers; a
+    run `until` a stage ends after it, see last_stage)."""
     result = Advice(name, path, on, kb.sources.reviewed, dict(answers))
     for question, value in (assumed or {}).items():
         result.trace.assumed(question, value)
@@ -345,6 +347,8 @@ def reason_through(
             if decision.recommended:
                 add((dim, decision.recommended))
                 result.trace.decided(stage, dim, decision.recommended)
+        if stage == until:
+            break
     for rule_id in fired:
         then = kb.rule[rule_id].rule.then
         if then.warning:
@@ -356,6 +360,16 @@ def reason_through(
     if not branch and result.status != "out_of_scope":  # outside the knowledge, no answer would bring advice
         result.missing = missing_answers(kb, answers, index, fired, reached, on)
     return result
+
+
+def last_stage(kb: KnowledgeBase, dimension: str) -> str | None:
+    """The last stage a run needs for the decision on `dimension` and the status: the
+    dimension's own stage, or a later one that holds a rule ending the advice (None: all)."""
+    order = list(STAGES)
+    own = next((s for s, dims in STAGES.items() if dimension in dims), None)
+    if own is None:
+        return None
+    return order[max(order.index(s) for s in {own} | {r.stage for r in kb.rules if r.rule.then.stop})]
 
 
 def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
