@@ -9,7 +9,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from advisor.i18n import msg
-from advisor.safe import clean
+from advisor.safe import clean, needs_cleaning
 from advisor.render.markdown import fired
 
 
@@ -17,7 +17,9 @@ def _shown(value: object) -> object:
     """Every text on the page with its control characters written out, never obeyed
     (line breaks in descriptions stay line breaks)."""
     if isinstance(value, str):
-        return "\n".join(clean(line) for line in value.split("\n"))
+        if needs_cleaning(value):
+            return "\n".join(clean(line) for line in value.split("\n"))
+        return str(value)  # as a plain string, like the cleaned ones: Jinja escapes it as text
     return value
 
 
@@ -31,6 +33,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_shown,
+        auto_reload=False,  # the templates are part of the package: no stat per report
     )
     env.globals["msg"] = msg
     return env
