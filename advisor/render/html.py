@@ -23,9 +23,26 @@ def _shown(value: object) -> object:
     return value
 
 
+class _ViewEnvironment(Environment):
+    """The view is made of dicts: `v.summary` looks the key up at once (Jinja tries an
+    attribute first and only then the key, by way of an exception, for every `.` in a template).
+    The names of dict methods keep Jinja's order, so the pages are the same either way."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _DICT_METHODS:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+_DICT_METHODS = frozenset(dir(dict))
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(
+    env = _ViewEnvironment(
         loader=PackageLoader("advisor.render", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
