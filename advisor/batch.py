@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import gc
 import glob
 import hashlib
 import io
@@ -225,6 +226,7 @@ def _init(root: str | None, settings: dict[str, Any]) -> None:
     global _KB
     if _KB is None or str(_KB.root) != str(root or _KB.root):
         _KB = load_knowledge(root)
+        gc.freeze()  # the knowledge lives as long as the process: the collector need not walk it again and again
     _SETTINGS.update(settings)
 
 
