@@ -89,7 +89,7 @@ def decide(kb: KnowledgeBase, dimension: str, fired: list[str], facts: dict, on:
     return _decide(kb, dimension, speaking, care_form, law, on)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _decide(kb: KnowledgeBase, dimension: str, fired: tuple[str, ...], care_form, law, on: dt.date) -> DimensionDecision:
     order = [o.id for o in kb.dimensions[dimension].options]
     assessed: dict[str, OptionAssessment] = {}
