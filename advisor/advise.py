@@ -378,10 +378,10 @@ def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
     unanswered = [q for q in kb.questions if answers.get(q, UNKNOWN) == UNKNOWN]
     readers = {r.id for q in unanswered for r in kb.readers.get(q, ())}
     fired = set(fired)
-    for r in kb.rules:
-        if r.id not in readers or r.stage not in stages or r.id in fired or not r.in_force(on):
+    for r, resolved in _in_force(kb, on):
+        if r.id not in readers or r.stage not in stages or r.id in fired:
             continue
-        for conj in kb.resolved(r, on):
+        for conj in resolved:
             gaps = {t.fact for t in conj if _open(kb, answers, t)}
             rest = [t for t in conj if t.fact not in gaps]
             if gaps and all(conditions.holds(t, facts) for t in rest):
@@ -395,6 +395,12 @@ def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
         Missing(q, tuple(sorted(found[q][0])), tuple(dict.fromkeys(found[q][1])))
         for q in sorted(found, key=order.index)
     ]
+
+
+@lru_cache(maxsize=64)
+def _in_force(kb: KnowledgeBase, on: dt.date) -> tuple[tuple[LoadedRule, tuple], ...]:
+    """The rules in force on `on`, in the knowledge's order, each with its conditions for that date."""
+    return tuple((r, kb.resolved(r, on)) for r in kb.rules if r.in_force(on))
 
 
 def _open(kb, answers, test) -> bool:
