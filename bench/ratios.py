@@ -203,20 +203,22 @@ def why_not_ratio(path: Path, option: str, repeat: int) -> tuple[float, float]:
 LAUNCHER = """import os, subprocess, sys
 child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
 _, status, usage = os.wait4(child.pid, 0)
-print(usage.ru_maxrss)
+print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
 sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
-def batch_process(csv_path: Path, out: Path, jobs: int) -> tuple[float, float]:
-    """Wall seconds and the peak RSS (MB) of the largest process of one `advisor batch`."""
+def batch_process(csv_path: Path, out: Path, jobs: int) -> tuple[float, float, float]:
+    """Wall seconds, the peak RSS (MB) of the largest process and the CPU seconds of all its
+    processes, of one `advisor batch`."""
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", LAUNCHER, str(BIN / "advisor"), "batch", str(csv_path), "--output", str(out),
                            "--format", "csv", "--jobs", str(jobs)], capture_output=True, text=True, env=_env())
     seconds = time.perf_counter() - start
     if done.returncode:
         raise RuntimeError(f"advisor batch failed with {done.returncode}: {done.stderr[-500:]}")
-    return seconds, int(done.stdout.strip()) / 1024
+    peak, cpu = done.stdout.split()
+    return seconds, int(peak) / 1024, float(cpu)
 
 
 def file_floor_ms(count: int = 600, size: int = 30_000) -> float:
@@ -266,12 +268,12 @@ def measure(quick: bool) -> list[Row]:
         rows.append(Row(f"worst `explain --why-not` against `advisor advise` of the same file ({path.name}, {option})",
                         f"{explain:.0f} ms against {advise:.0f} ms", explain / advise, 1.5))
 
-        _, peak_one = batch_process(one, work / "out-one", 2)
-        seconds, peak_all = batch_process(national, work / "out-all", 2)
+        _, peak_one, _ = batch_process(one, work / "out-one", 2)
+        seconds, peak_all, cpu = batch_process(national, work / "out-all", 2)
         rows.append(Row(f"peak memory of a batch of 8x the scenarios ({n:,}) against 1x ({small:,}), `--jobs 2`",
                         f"{peak_all:.0f} MB against {peak_one:.0f} MB", peak_all / peak_one, 1.1))
         rows.append(Row(f"national batch ({n:,} scenarios, both reports each, 2 cores), against 5 s",
-                        f"{seconds:.1f} s ({n / seconds:.0f} scenarios/s)", seconds / 5, 1.0))
+                        f"{seconds:.1f} s ({n / seconds:.0f} scenarios/s; {cpu:.1f} s of CPU)", seconds / 5, 1.0))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return rows
