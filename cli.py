@@ -81,13 +81,38 @@ def _help_in_language(root) -> None:
             apply(sub, name if key == "_root" else f"{key}_{name}")
 
     apply(root, "_root")
-    from typer import rich_utils  # the panel titles and markers of the rich help
+    rich_utils = _rich_help()  # the panel titles and markers of the rich help
 
     rich_utils.OPTIONS_PANEL_TITLE = texts["help_panels.options"]
     rich_utils.ARGUMENTS_PANEL_TITLE = texts["help_panels.arguments"]
     rich_utils.COMMANDS_PANEL_TITLE = texts["help_panels.commands"]
     rich_utils.DEFAULT_STRING = texts["help_panels.default"]
     rich_utils.REQUIRED_LONG_STRING = texts["help_panels.required"]
+
+
+def _rich_help():
+    """typer's rich help, imported without rich.markdown (markdown-it: a third of the time
+    `--help` takes). Our help texts are rich markup, never Markdown, so a stand-in takes the
+    class's place while typer imports; called, it hands over to the real class."""
+    if "typer.rich_utils" not in sys.modules and "rich.markdown" not in sys.modules:
+        import types
+
+        sys.modules["rich.markdown"] = stand_in = types.ModuleType("rich.markdown")
+        stand_in.Markdown = _Markdown
+        try:
+            import typer.rich_utils  # noqa: F401
+        finally:
+            del sys.modules["rich.markdown"]
+    from typer import rich_utils
+
+    return rich_utils
+
+
+class _Markdown:
+    def __new__(cls, *args, **kwargs):
+        from rich.markdown import Markdown
+
+        return Markdown(*args, **kwargs)
 
 
 def _lang_in(args: list[str]) -> str:

@@ -360,9 +360,11 @@ def reason_through(
     engine: str = "durable",
     assumed: dict[str, Any] | None = None,
     branch: bool = False,
+    until: str | None = None,
 ) -> Advice:
     """One run of the stages on these answers: firings, decisions, warnings, missing answers
-    (a `branch` run, one answer of a missing question tried, skips the missing answers)."""
+    (a `branch` run, one answer of a missing question tried, skips the missing answers; a
+    run `until` a stage ends after it, see last_stage)."""
     result = Advice(name, path, on, kb.sources.reviewed, dict(answers))
     for question, value in (assumed or {}).items():
         result.trace.assumed(question, value)
@@ -397,6 +399,8 @@ def reason_through(
             if decision.recommended:
                 add((dim, decision.recommended))
                 result.trace.decided(stage, dim, decision.recommended)
+        if stage == until:
+            break
     for rule_id in fired:
         then = kb.rule[rule_id].rule.then
         if then.warning:
@@ -410,16 +414,26 @@ def reason_through(
     return result
 
 
+def last_stage(kb: KnowledgeBase, dimension: str) -> str | None:
+    """The last stage a run needs for the decision on `dimension` and the status: the
+    dimension's own stage, or a later one that holds a rule ending the advice (None: all)."""
+    order = list(STAGES)
+    own = next((s for s, dims in STAGES.items() if dimension in dims), None)
+    if own is None:
+        return None
+    return order[max(order.index(s) for s in {own} | {r.stage for r in kb.rules if r.rule.then.stop})]
+
+
 def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
     """Unanswered questions that are the only thing keeping some rule from firing."""
     found: dict[str, tuple[set, list]] = {}
     unanswered = [q for q in kb.questions if answers.get(q, UNKNOWN) == UNKNOWN]
     readers = {r.id for q in unanswered for r in kb.readers.get(q, ())}
     fired = set(fired)
-    for r in kb.rules:
-        if r.id not in readers or r.stage not in stages or r.id in fired or not r.in_force(on):
+    for r, resolved in _in_force(kb, on):
+        if r.id not in readers or r.stage not in stages or r.id in fired:
             continue
-        for conj in kb.resolved(r, on):
+        for conj in resolved:
             gaps = {t.fact for t in conj if _open(kb, answers, t)}
             rest = [t for t in conj if t.fact not in gaps]
             if gaps and all(conditions.holds(t, facts) for t in rest):
@@ -435,6 +449,12 @@ def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
     ]
 
 
+@lru_cache(maxsize=64)
+def _in_force(kb: KnowledgeBase, on: dt.date) -> tuple[tuple[LoadedRule, tuple], ...]:
+    """The rules in force on `on`, in the knowledge's order, each with its conditions for that date."""
+    return tuple((r, kb.resolved(r, on)) for r in kb.rules if r.in_force(on))
+
+
 def _open(kb, answers, test) -> bool:
     return test.fact in kb.questions and answers.get(test.fact, UNKNOWN) == UNKNOWN and not test.negated
 
@@ -447,7 +467,7 @@ def affects(kb: KnowledgeBase, rule_id: str, seen: frozenset = frozenset()) -> f
     if then.warning or then.advice:
         out.add("warnings")
     for name in then.derive:
-        for reader in kb.rules:
-            if name in reader.reads() and reader.id not in seen:
+        for reader in kb.readers.get(name, ()):
+            if reader.id not in seen:
                 out |= affects(kb, reader.id, seen | {rule_id})
     return frozenset(out)

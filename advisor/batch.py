@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import gc
 import glob
 import hashlib
 import io
@@ -23,7 +24,7 @@ from typing import Any, Callable, Iterator
 from advisor import clock, render, workers
 from advisor.advise import Advice, advise, advise_scenario, dated
 from advisor.errors import InputError, OutputError, Problem
-from advisor.files import decode, write_atomic
+from advisor.files import decode, make_folder, write_atomic
 from advisor.i18n import msg
 from advisor.knowledge import KnowledgeBase
 from advisor.loader import load_knowledge
@@ -225,6 +226,7 @@ def _init(root: str | None, settings: dict[str, Any]) -> None:
     global _KB
     if _KB is None or str(_KB.root) != str(root or _KB.root):
         _KB = load_knowledge(root)
+        gc.freeze()  # the knowledge lives as long as the process: the collector need not walk it again and again
     _SETTINGS.update(settings)
 
 
@@ -240,8 +242,9 @@ def _work(job: Job) -> Result:
     result.scenario = advice.scenario
     result.summary = summarise(advice)
     if settings["output"]:
+        folder = settings["output"]
         for fmt, text in render.reports(advice, kb, settings["lang"]).items():
-            write_atomic(Path(settings["output"]) / f"{job.name}.{SUFFIX[fmt]}", text)
+            write_atomic(folder / f"{job.name}.{SUFFIX[fmt]}", text, folder_made=True)
     return result
 
 
@@ -302,8 +305,9 @@ def run(
 
     With `output`, each scenario's reports (JSON and Markdown) are written there by the
     process that advised it, as soon as it is done, each file atomically."""
-    settings = {"as_of": as_of, "lang": lang, "output": str(output) if output else None}
+    settings = {"as_of": as_of, "lang": lang, "output": Path(output) if output else None}
     if output:
+        make_folder(Path(output) / "summary.csv")  # once for every report of the run
         remove_summary(output)  # an interrupted run must not leave an old summary beside new reports
     results = []
     with workers.interruptible(), contextlib.closing(_results(jobs, root, settings, processes)) as running:

@@ -78,7 +78,19 @@ def fill(kb: KnowledgeBase, text: Text, on: dt.date) -> Text:
 
 
 def decide(kb: KnowledgeBase, dimension: str, fired: list[str], facts: dict, on: dt.date) -> DimensionDecision:
-    """Weigh every fired rule that speaks about `dimension`."""
+    """Weigh every fired rule that speaks about `dimension`.
+
+    The decision depends only on those rules, the care form and law (for the figures) and the
+    date, so it is worked out once per such combination: the runs of one advice, and similar
+    scenarios of a batch, share it. Nothing changes a decision once it is made."""
+    speaking = tuple(r for r in fired if dimension in kb.speaks_to[r])
+    care_form = next(iter(facts.get("care_form", ())), None)
+    law = next(iter(facts.get("law", ())), None)
+    return _decide(kb, dimension, speaking, care_form, law, on)
+
+
+@lru_cache(maxsize=1024)
+def _decide(kb: KnowledgeBase, dimension: str, fired: tuple[str, ...], care_form, law, on: dt.date) -> DimensionDecision:
     order = [o.id for o in kb.dimensions[dimension].options]
     assessed: dict[str, OptionAssessment] = {}
 
@@ -104,15 +116,13 @@ def decide(kb: KnowledgeBase, dimension: str, fired: list[str], facts: dict, on:
     open_ = [a for a in ranked if not a.excluded and a.score > 0]
     best = open_[0].option if open_ else None
     close = len(open_) > 1 and open_[0].score - open_[1].score <= CLOSE_MARGIN
-    return DimensionDecision(dimension, best, close, ranked, context_figures(kb, dimension, best, facts))
+    return DimensionDecision(dimension, best, close, ranked, context_figures(kb, dimension, best, care_form, law))
 
 
-def context_figures(kb: KnowledgeBase, dimension: str, option: str | None, facts: dict) -> list[Figure]:
+def context_figures(kb: KnowledgeBase, dimension: str, option: str | None, care_form, law) -> list[Figure]:
     """What municipalities chose in 2018 for this option and care form (or, failing that, in total)."""
     if option is None:
         return []
-    care_form = next(iter(facts.get("care_form", ())), None)
-    law = next(iter(facts.get("law", ())), None)
     candidates = _figures_for(kb, dimension, option)
     for wanted in ({"care_form": care_form}, {"care_form": None, "law": law}):
         for f in candidates:

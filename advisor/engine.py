@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import durable_rules_engine as _native
-from durable.engine import MessageNotHandledException, MessageObservedException
 from durable.engine import Ruleset as _DurableRuleset
 
 from advisor.conditions import Conjunction, Test, _match
@@ -61,7 +60,9 @@ class Firing:
     asserted: tuple[Fact, ...]
 
 
-MEMO_SIZE = 4096  # remembered fact sequences per ruleset; cleared when full, so memory stays bounded
+MEMO_SIZE = 256  # remembered fact sequences per ruleset; cleared when full, so memory stays flat over a batch
+# (the runs of one advice meet the same inputs again; more entries bought no speed on the national batch)
+MESSAGES_SIZE = 4096  # facts serialised per ruleset: a knowledge base's answers and derived facts fit
 
 
 class Ruleset:
@@ -77,6 +78,7 @@ class Ruleset:
         self._run: _Run | None = None
         self._accepted: dict[tuple, bool] = {}
         self._memo: dict[tuple, list[Firing]] = {}
+        self._messages: dict[tuple, str] = {}
         definition, self._actions = {}, {}
         for rule in rules:
             for n, conj in enumerate(rule.alternatives):
@@ -123,11 +125,8 @@ class Ruleset:
     def _clear(self, run: _Run) -> None:
         """Retract the session's facts. (durable's delete_state corrupts memory when a rule
         is partly matched, so it is never called.)"""
-        try:
-            self._durable.retract_facts([{"sid": run.sid, "t": name, "v": value} for name, value in run.posted])
-        except (MessageNotHandledException, MessageObservedException):
-            pass
-        if self._durable.get_facts(run.sid):
+        _native.retract_facts(self._durable._handle, self._json(run.posted))  # a refusal leaves nothing behind either
+        if json.loads(_native.get_facts(self._durable._handle, run.sid)):
             raise EngineError("facts of a previous run were left in the engine")
 
     def _accepts(self, fact: Fact) -> bool:
@@ -138,14 +137,27 @@ class Ruleset:
             accepted = self._accepted[fact] = any(t.op in ("exists", "unanswered") or _inner_match(t, value) for t in tests)
         return accepted
 
+    def _json(self, facts: list[Fact]) -> str:
+        """The facts as one JSON message for the native engine, each fact serialised once per
+        ruleset (durable's own wrapper serialises every batch anew)."""
+        return "[" + ",".join(map(self._message, facts)) + "]"
+
+    def _message(self, fact: Fact) -> str:
+        key = (fact, type(fact[1]))  # True and 1 are equal keys, but not the same JSON
+        text = self._messages.get(key)
+        if text is None:
+            if len(self._messages) >= MESSAGES_SIZE:
+                self._messages.clear()
+            text = self._messages[key] = json.dumps({"sid": SESSION, "t": fact[0], "v": fact[1]}, ensure_ascii=False)
+        return text
+
     def _post(self, run: _Run, batch: list[Fact]) -> None:
-        messages = [{"sid": run.sid, "t": name, "v": value} for name, value in batch]
         run.posted.extend(batch)
-        try:
-            handle = self._durable.assert_facts(messages)
-        except (MessageNotHandledException, MessageObservedException) as err:
-            raise EngineError(f"the engine refused facts {batch}: {type(err).__name__}") from None
         engine = self._durable._handle
+        posted = _native.assert_facts(engine, self._json(batch))
+        if posted[0] in _REFUSED:
+            raise EngineError(f"the engine refused facts {batch}: {_REFUSED[posted[0]]}")
+        handle = 0 if posted[0] == _NOTHING_TO_DO else posted[1]
         result = _native.start_action_for_state(engine, handle)
         while result:
             for name, match in json.loads(result[1]).items():
@@ -172,6 +184,10 @@ class Ruleset:
                 run.error = run.error or err
 
         return action
+
+
+_REFUSED = {1: "MessageNotHandledException", 2: "MessageObservedException"}  # durable's result codes
+_NOTHING_TO_DO = 3
 
 
 def _unused(_closure) -> None:  # pragma: no cover - durable needs an action; ours run in `_post`

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor import conditions
-from advisor.advise import Advice, advise, candidates
+from advisor.advise import Advice, candidates, last_stage, reason_through
 from advisor.answers import index, to_facts
 from advisor.errors import InputError, Problem
 from advisor.i18n import msg
@@ -179,10 +179,12 @@ def _search(kb: KnowledgeBase, advice: Advice, dimension: str, option: str) -> t
     exists, is found), then the most promising few extended by one more, up to MAX_CHANGES.
     The care form (a required question) is the subject of the advice and is never changed."""
     on, base = advice.as_of, dict(advice.answers)
+    until = last_stage(kb, dimension)
 
     def margin(answers) -> float | None:
-        """None when `option` is recommended; else how far it is from being so (higher is closer)."""
-        result = advise(kb, answers, on, explore=False)
+        """None when `option` is recommended; else how far it is from being so (higher is closer).
+        The stages after the dimension's, and the missing answers, are not needed for that."""
+        result = reason_through(kb, answers, on, branch=True, until=until)
         decision = result.decision(dimension)
         if result.status != "advised" or decision is None:
             return float("-inf")

@@ -40,21 +40,20 @@ def _utf16_without_mark(raw: bytes) -> bool:
     return len(sample) >= 4 and (sample[1::2].count(0) > 0.9 * (len(sample) // 2) or sample[0::2].count(0) > 0.9 * (len(sample) // 2))
 
 
-def write_atomic(path: str | Path, text: str | bytes) -> None:
+def write_atomic(path: str | Path, text: str | bytes, folder_made: bool = False) -> None:
     """Write to a new temporary file beside `path`, then rename it into place: a reader (or a
     rerun after an interruption) sees the old file or the new one, never half of one.
 
     The temporary file has an unpredictable name and is created exclusively, without
     following symlinks (tempfile.mkstemp), so nothing planted beside `path` is written
     through. A failure (a read-only folder, a full disk, a path that is a file) is an
-    OutputError naming the path. Text is written as UTF-8 with \n line ends; bytes as they are."""
+    OutputError naming the path. Text is written as UTF-8 with \n line ends; bytes as they are.
+    `folder_made`: make_folder was called for the folder already (a batch does it once)."""
     path = Path(path)
-    folder = next((p for p in path.parents if p.exists()), None)
-    if folder is not None and not folder.is_dir():
-        raise OutputError(path, f"{folder} is a file, not a folder")
+    if not folder_made:
+        make_folder(path)
     tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         with _signals_held():  # a signal now would leave the new file behind, its name unknown
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:100]}.", suffix=".tmp")
         data = text if isinstance(text, bytes) else text.encode("utf-8")
@@ -67,6 +66,17 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+
+
+def make_folder(path: Path) -> None:
+    """Create the folder `path` is to be written in, or say why it cannot be (OutputError)."""
+    folder = next((p for p in path.parents if p.exists()), None)
+    if folder is not None and not folder.is_dir():
+        raise OutputError(path, f"{folder} is a file, not a folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(path, err.strerror or str(err)) from None
 
 
 @contextmanager

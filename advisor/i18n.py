@@ -19,6 +19,7 @@ import yaml
 Lang = Literal["nl", "en"]
 LANGS = ("nl", "en")
 CATALOGUES = Path(__file__).parent / "messages"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: the help reads a catalogue
 _current: ContextVar[str] = ContextVar("advisor_language", default="en")
 
 
@@ -44,7 +45,7 @@ def current() -> Lang:
 @lru_cache(maxsize=len(LANGS))
 def catalogue(lang: Lang) -> dict[str, str]:
     """The catalogue of `lang`, its sections flattened to dotted keys (report.warnings)."""
-    data = yaml.safe_load((CATALOGUES / f"{lang}.yaml").read_text(encoding="utf-8"))
+    data = yaml.load((CATALOGUES / f"{lang}.yaml").read_text(encoding="utf-8"), Loader=_Loader)
     return dict(_flatten(data, ""))
 
 

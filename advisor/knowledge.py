@@ -88,6 +88,11 @@ class KnowledgeBase:
         return out
 
     @cached_property
+    def speaks_to(self) -> dict[str, frozenset[str]]:
+        """Rule id -> the dimensions its conclusions are about."""
+        return {rule: frozenset(dim for dim, _, _ in effects) for rule, effects in self.effects.items()}
+
+    @cached_property
     def readers(self) -> dict[str, list[LoadedRule]]:
         """Fact name -> the rules whose conditions read it."""
         out: dict[str, list[LoadedRule]] = {}

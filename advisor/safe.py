@@ -34,6 +34,11 @@ def clean(text: object) -> str:
     return _UNSAFE.sub(_visible, str(text))
 
 
+def needs_cleaning(text: str) -> bool:
+    """Does `text` hold a character that `clean` writes out?"""
+    return _UNSAFE.search(text) is not None
+
+
 def markup(text: object) -> str:
     """Clean text for a rich console: also escape `[` so it is never read as markup."""
     return escape(clean(text))

@@ -311,7 +311,7 @@ def test_a_fifo_in_a_folder_is_skipped_with_a_message(tmp_path):
 
 
 # --- interruptions ----------------------------------------------------------------------
-def _many(folder: Path, n: int = 400) -> None:
+def _many(folder: Path, n: int = 2000) -> None:
     folder.mkdir()
     text = (EXAMPLES / "mlw_crisis.yaml").read_text(encoding="utf-8")
     for i in range(n):

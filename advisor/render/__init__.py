@@ -10,7 +10,7 @@ from rich.console import Console
 from advisor.advise import Advice
 from advisor.i18n import Lang
 from advisor.knowledge import KnowledgeBase
-from advisor.render import html, json, markdown, text, view
+from advisor.render import json, markdown, text, view
 
 Format = Literal["text", "json", "markdown", "html"]
 FORMATS = ("text", "json", "markdown", "html")
@@ -36,6 +36,8 @@ def _render(v: dict, fmt: Format, width: int = 100, compact: bool = False) -> st
     if fmt == "markdown":
         return markdown.render(v)
     if fmt == "html":
+        from advisor.render import html  # Jinja2: imported by the runs that write HTML
+
         return html.render(v)
     buffer = io.StringIO()
     text.render(v, Console(file=buffer, width=width, color_system=None, force_terminal=False, legacy_windows=False))
@@ -44,5 +46,7 @@ def _render(v: dict, fmt: Format, width: int = 100, compact: bool = False) -> st
 
 def reports(advice: Advice, kb: KnowledgeBase, lang: Lang) -> dict[str, str]:
     """The JSON (compact), Markdown and HTML reports of one advice, from one view."""
+    from advisor.render import html
+
     v = view.build(advice, kb, lang)
     return {"json": json.render(v, compact=True), "markdown": markdown.render(v), "html": html.render(v)}

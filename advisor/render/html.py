@@ -9,7 +9,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from advisor.i18n import msg
-from advisor.safe import clean
+from advisor.safe import clean, needs_cleaning
 from advisor.render.markdown import fired
 
 
@@ -17,13 +17,32 @@ def _shown(value: object) -> object:
     """Every text on the page with its control characters written out, never obeyed
     (line breaks in descriptions stay line breaks)."""
     if isinstance(value, str):
-        return "\n".join(clean(line) for line in value.split("\n"))
+        if needs_cleaning(value):
+            return "\n".join(clean(line) for line in value.split("\n"))
+        return str(value)  # as a plain string, like the cleaned ones: Jinja escapes it as text
     return value
+
+
+class _ViewEnvironment(Environment):
+    """The view is made of dicts: `v.summary` looks the key up at once (Jinja tries an
+    attribute first and only then the key, by way of an exception, for every `.` in a template).
+    The names of dict methods keep Jinja's order, so the pages are the same either way."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _DICT_METHODS:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+_DICT_METHODS = frozenset(dir(dict))
 
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(
+    env = _ViewEnvironment(
         loader=PackageLoader("advisor.render", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -31,6 +50,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_shown,
+        auto_reload=False,  # the templates are part of the package: no stat per report
     )
     env.globals["msg"] = msg
     return env
