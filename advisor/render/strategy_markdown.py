@@ -149,13 +149,17 @@ def _once(v: dict, add, lang: str) -> None:
 
 
 def _comparison(v: dict, add, lang: str) -> None:
+    """Only where the portfolio states what its source chose; a made-up one has no such part."""
+    compared = [seg for seg in v["comparison"] if seg["rows"]]
+    if not compared:
+        return
     add(f"## {w('source_check', lang)}\n")
     add(w("source_check_intro", lang) + "\n")
-    for seg in v["comparison"]:
+    rest = [seg["segment"] for seg in v["comparison"] if not seg["rows"]]
+    if rest:
+        add(w("no_expectation", lang, segments=", ".join(rest)) + "\n")
+    for seg in compared:
         add(f"### {seg['segment']}\n")
-        if not seg["rows"]:
-            add(w("no_expectation", lang) + "\n")
-            continue
         add(f"| {w('dimension', lang)} | {w('source_chose', lang)} | {w('advisor', lang)} | | {w('explanation', lang)} |")
         add("|---|---|---|---|---|")
         for r in seg["rows"]:
