@@ -87,3 +87,12 @@ def test_cli_compare_output_is_deterministic(tmp_path):
         result = runner.invoke(app, ["compare", str(FRIESLAND), str(MADE_UP), "-f", "markdown", "-o", str(tmp_path / f"{n}.md")])
         assert result.exit_code == 0, result.output
     assert (tmp_path / "1.md").read_bytes() == (tmp_path / "2.md").read_bytes()
+
+
+def test_an_option_that_rests_on_an_open_question_keeps_its_mark(kb, sk, tmp_path):
+    (tmp_path / "a.yaml").write_text("scenario: a\nas_of: 2026-06-01\nanswers:\n  care_form: huishoudelijke_hulp\n"
+                                     "  motives: [keuzevrijheid, kostenbeheersing]\n", encoding="utf-8")
+    c = compare_files(kb, sk, [tmp_path / "a.yaml", OPEN_HOUSE])
+    view = render.build(c, kb, sk, "nl")
+    [instrument] = [r for r in view["rows"] if r["dimension"] == "instrument"]
+    assert instrument["options"][0].endswith("(voorlopig)") and not instrument["options"][1].endswith(")")

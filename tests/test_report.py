@@ -51,7 +51,7 @@ def test_a_partial_route_names_what_it_assumes_and_what_is_still_open_once(kb, t
     path.write_text("scenario: p\nas_of: 2026-06-01\nanswers:\n  care_form: huishoudelijke_hulp\n  motives: [kostenbeheersing]\n"
                     "  municipalities: 3\n", encoding="utf-8")
     summary = render.to_string(advise_file(kb, path), kb, "markdown", "nl").split("## Samenvatting")[1].split("| |")[0]
-    assert "Aanbevolen route: Instrument: Overheidsopdracht (aangenomen). Nog geen advies over Regime en Procedure;" in summary
+    assert "Aanbevolen route: Instrument: Overheidsopdracht (aangenomen). Nog geen advies over Regime en Procedure." in summary
     undecided = summary.split("Nog geen advies over:")[1].split(";")[0]
     assert "Percelen" in undecided and "Regime" not in undecided  # said once, in the route
 

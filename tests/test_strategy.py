@@ -362,3 +362,10 @@ def test_kb_coverage_counts_each_segment(kb):
     from advisor.kb.coverage import coverage
 
     assert coverage(kb, [FRIESLAND, MLW]).scenarios == 12
+
+
+def test_a_strategy_dated_after_the_knowledge_date_says_later_changes_are_not_included(kb, sk, strategies):
+    made_up = outputs(strategies["regio_voorbeeld_2026"], kb, sk, "nl", "x", pictures=False)["x.md"].decode()
+    assert "na die datum zijn niet verwerkt" in made_up  # 2026-03-01, knowledge of 2025-12-31
+    friesland = outputs(strategies["friesland_2022"], kb, sk, "nl", "x", pictures=False)["x.md"].decode()
+    assert "na die datum zijn niet verwerkt" not in friesland

@@ -13,7 +13,7 @@ from advisor.compare import Comparison
 from advisor.decision import reason
 from advisor.i18n import Lang, t
 from advisor.knowledge import KnowledgeBase
-from advisor.render.view import source
+from advisor.render.view import mark, source
 from advisor.render.words import clean, w
 from advisor.strategy_knowledge import StrategyKnowledge
 
@@ -31,7 +31,10 @@ def build(c: Comparison, kb: KnowledgeBase, sk: StrategyKnowledge, lang: Lang) -
                 "unit": labels[r.key] if r.key else "",
                 "dimension": r.dimension,
                 "name": t(kb.dimensions[r.dimension].name, lang),
-                "options": [options[o] if o else w("no_advice", lang) for o in r.options],
+                "options": [
+                    options[o] + mark(v.unit(r.key).advice, r.dimension, lang) if o else w("no_advice", lang)
+                    for o, v in zip(r.options, c.variants)
+                ],
                 "ids": list(r.options),
                 "differs": r.differs,
             }

@@ -7,7 +7,7 @@ from typing import Any
 
 from advisor.i18n import Lang, money, msg, t
 from advisor.knowledge import KnowledgeBase
-from advisor.render.view import _reason, source, shown
+from advisor.render.view import _reason, mark, source, shown
 from advisor.render.words import clean, w
 from advisor.strategy import Finding, SegmentResult, Strategy
 from advisor.strategy_knowledge import StrategyKnowledge
@@ -30,6 +30,7 @@ def build(strategy: Strategy, kb: KnowledgeBase, sk: StrategyKnowledge, lang: La
         "as_of": strategy.as_of.isoformat(),
         "start": p.start.isoformat(),
         "reviewed": strategy.reviewed.isoformat(),
+        "draft": w("draft", lang) + (" " + msg("report.after_review", lang) if strategy.as_of > strategy.reviewed else ""),
         "language": lang,
         "goals": [clean(g) for g in p.goals],
         "summary": [_row(s, kb, names, lang) for s in segments],
@@ -61,17 +62,7 @@ class _Names:
 
 def _route(s: SegmentResult, names: _Names, lang: Lang) -> list[dict]:
     got = s.advice.recommended()
-    return [{"dimension": d, "name": names.dimensions[d], "option": got.get(d), "option_name": names.option(got.get(d), lang) + _mark(s.advice, d, lang)} for d in ROUTE]
-
-
-def _mark(advice, dimension: str, lang: Lang) -> str:
-    """Said after an option that rests on an open question or is a close call, as in the single report."""
-    decision = advice.decision(dimension)
-    if decision is None or decision.recommended is None:
-        return ""
-    key = ("provisional_mark" if dimension in advice.provisional() else "assumed_mark" if dimension in advice.assumed()
-           else "close_call" if decision.close_call else None)
-    return f" ({msg(f'report.{key}', lang)})" if key else ""
+    return [{"dimension": d, "name": names.dimensions[d], "option": got.get(d), "option_name": names.option(got.get(d), lang) + mark(s.advice, d, lang)} for d in ROUTE]
 
 
 def _cooperation(s: SegmentResult, names: _Names, lang: Lang) -> str:
@@ -81,7 +72,7 @@ def _cooperation(s: SegmentResult, names: _Names, lang: Lang) -> str:
     count = (w("alone", lang) if n < 2 else w("together", lang, n=n)) if isinstance(n, int) else None
     if advised is None:
         return count or w("unknown", lang)
-    return names.option(advised, lang) + _mark(s.advice, "cooperation", lang) + (f" ({count})" if count and n >= 2 else "")
+    return names.option(advised, lang) + mark(s.advice, "cooperation", lang) + (f" ({count})" if count and n >= 2 else "")
 
 
 def _why(s: SegmentResult, kb: KnowledgeBase, lang: Lang) -> str:

@@ -26,7 +26,7 @@ def render(v: dict, picture: str | None = None) -> str:
     add(f"# {v['heading']}\n")
     add(f"*{w('region', lang)}: {v['region']} · {w('as_of', lang)} {v['as_of']} · {w('start', lang)} {v['start']} · "
         f"{w('reviewed', lang)} {v['reviewed']}*\n")
-    add(f"> {w('draft', lang)}\n")
+    add(f"> {v['draft']}\n")
     if v["description"]:
         add(v["description"] + "\n")
     if v["goals"]:

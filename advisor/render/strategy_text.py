@@ -60,7 +60,7 @@ def _heading(v: dict, lang: str, console: Console) -> None:
     facts = [f"{w('region', lang)}: {v['region']}", f"{w('as_of', lang)} {v['as_of']}", f"{w('start', lang)} {v['start']}",
              f"{w('reviewed', lang)} {v['reviewed']}"]
     console.print(f"[dim]{escape(' · '.join(facts))}[/dim]")
-    console.print(f"[dim italic]{escape(w('draft', lang))}[/dim italic]")
+    console.print(f"[dim italic]{escape(v['draft'])}[/dim italic]")
     if v["goals"]:
         console.print(f"\n[bold]{escape(w('goals', lang))}[/bold]")
         _bullets([escape(g) for g in v["goals"]], console)

@@ -142,6 +142,16 @@ def _pairs(decisions: list[dict], lang: Lang) -> str:
     return "; ".join(f"{d['name']}: {_named(d, lang)}" for d in decisions)
 
 
+def mark(advice: Advice, dimension: str, lang: Lang) -> str:
+    """' (provisional)', ' (assumed)' or ' (close call)' after an option, as the report's table says."""
+    decision = advice.decision(dimension)
+    if decision is None or decision.recommended is None:
+        return ""
+    key = ("provisional_mark" if dimension in advice.provisional() else "assumed_mark" if dimension in advice.assumed()
+           else "close_call" if decision.close_call else None)
+    return f" ({msg(f'report.{key}', lang)})" if key else ""
+
+
 def _listed(items: list[str], lang: Lang) -> str:
     """'a', 'a en b', 'a, b en c'."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {msg('report.and', lang)} {items[-1]}"
