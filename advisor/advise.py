@@ -38,6 +38,7 @@ class Assumption:
     value: Any
     reasons: tuple[Reason, ...]  # the rules that presume it
     band: tuple[float | None, float | None] | None = None  # amounts: the band assumed, [low, high)
+    against: tuple[Reason, ...] = ()  # rules that point to another answer, outweighed
 
 
 @dataclass(frozen=True)
@@ -177,16 +178,18 @@ def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advic
     for question in [q for q in deciding if q in evidenced][:MAX_TRIED]:
         runs = _runs(kb, current, question, on, engine)
         branches = _branches(kb, question, current, runs, on)
+        against: tuple = ()
         if len(branches) > 1:
             best = sorted(branches, key=lambda b: -b.weight)
             likely = best[0] if best[0].weight > best[1].weight else None
             conditional.append(Conditional(question, tuple(branches), likely and likely.values[0]))
+            against = tuple(dict.fromkeys(r for b in best[1:] for r in b.evidence))
         else:  # no change now, but it may matter once another answer is given: assume it for those
             likely = _most_evidenced(kb, question, current, runs, on)
             latent += [question] if likely else []
         if likely is not None:
             assumed[question] = likely.values[0]
-            reasons.append((tuple(reason(kb, r, on) for r in likely.evidence), likely.band))
+            reasons.append((tuple(reason(kb, r, on) for r in likely.evidence), likely.band, tuple(reason(kb, r, on) for r in against)))
             answers = {**current.answers, question: likely.values[0]}
             current = reason_through(kb, answers, on, base.scenario, base.path, engine, assumed)
     if assumed:  # show each question's answers on top of the assumptions about the others
@@ -210,7 +213,7 @@ def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advic
             current = reason_through(kb, {**base.answers, **assumed}, on, base.scenario, base.path, engine, assumed)
     if assumed:
         current.answers = dict(base.answers)
-        current.assumptions = [Assumption(q, v, why, band) for (q, v), (why, band) in zip(assumed.items(), reasons)]
+        current.assumptions = [Assumption(q, v, *why) for (q, v), why in zip(assumed.items(), reasons)]
         gone = [m for m in base.missing if m.question in assumed]
         current.missing = gone + [m for m in current.missing if m.question not in assumed]
     current.conditional = conditional

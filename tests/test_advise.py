@@ -188,3 +188,10 @@ def test_evidence_both_ways_makes_the_recommendation_provisional(kb):
     [selection] = [c for c in advice.conditional if c.question == "selection"]
     assert selection.mixed() and advice.recommended()["instrument"] is not None
     assert "instrument" in advice.provisional()
+
+
+def test_an_assumption_names_the_evidence_it_outweighs(kb):
+    advice = run(kb, care_form="huishoudelijke_hulp", municipalities=1, area_based=True, motives=["keuzevrijheid"])
+    [selection] = [a for a in advice.assumptions if a.question == "selection"]
+    assert selection.value == "select" and [r.rule for r in selection.against] == ["evidence.motives_for_admission"]
+    assert "weegt minder zwaar" in render.to_string(advice, kb, "text", "nl")

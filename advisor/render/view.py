@@ -42,6 +42,7 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
                 "value": a.value,
                 "shown": _band_label(kb, a.question, a.band, lang) if a.band else shown(kb, a.question, a.value, lang),
                 "reasons": [_reason(r, kb, lang) for r in a.reasons],
+                "against": msg("report.evidence_against", lang, rules="; ".join(t(r.title, lang) for r in a.against)) if a.against else "",
             }
             for a in advice.assumptions
         ],
