@@ -604,14 +604,15 @@ def validate(
         kb = load_knowledge(knowledge)
         paths = paths or validation.default_paths(kb.root)
         cases, portfolios = validation.run(kb, paths)
-        if format == ValidateFormat.markdown or output:
+        ran = not all(r.problems for r in [*cases, *portfolios])  # else the errors alone
+        if ran and (format == ValidateFormat.markdown or output):
             changes = validation.changes(paths)
             report = validation.markdown(cases, changes=changes, portfolios=portfolios)
             if output:
                 write_atomic(output, report)
             else:
                 out.out(report, end="", highlight=False)
-        else:
+        elif ran:
             text(kb, cases, portfolios, lang.value, out)
         for problem in [p for r in [*cases, *portfolios] for p in r.problems]:
             _error(str(problem))

@@ -180,3 +180,8 @@ def test_validate_in_a_separate_process_reads_the_bundled_set():
     assert result.returncode == 0, result.stderr
     assert "cases: 2 outside the advisor's knowledge" in result.stdout
     assert "3 portfolios with 19 segments" in result.stdout and "Kraljic segment: 3/3 (100%)" in result.stdout
+
+
+def test_a_missing_path_gives_the_error_alone(tmp_path):
+    result = CliRunner().invoke(app, ["validate", str(tmp_path / "missing.yaml"), "--lang", "en"])
+    assert result.exit_code == 1 and "missing.yaml" in result.output and "Instrument:" not in result.output
