@@ -118,7 +118,7 @@ def summary(view: dict, lang: Lang) -> dict[str, Any]:
             route = msg("summary.no_route", lang)
         rest = [d for d in view["decisions"] if d["dimension"] not in ROUTE and d["recommended"]]
         other = msg("summary.other", lang, decisions=_pairs(rest, lang)) if rest else ""
-    said = set(open_) if view["status"] != "out_of_scope" and not view["before_law"] and known else set()
+    said = set(open_) if known else set()  # named in the route sentence already
     open_dims = [d["name"] for d in view["decisions"] if not d["recommended"] and d["name"] not in said]
     return {
         "route": route,
@@ -160,8 +160,8 @@ def _listed(items: list[str], lang: Lang) -> str:
 
 def _named(decision: dict, lang: Lang) -> str:
     """The recommended option, with 'assumed' or 'provisional' where it rests on an open question."""
-    mark = "provisional_mark" if decision.get("provisional") else "assumed_mark" if decision.get("assumed") else None
-    return decision["recommended_name"] + (f" ({msg(f'report.{mark}', lang)})" if mark else "")
+    key = "provisional_mark" if decision.get("provisional") else "assumed_mark" if decision.get("assumed") else None
+    return decision["recommended_name"] + (f" ({msg(f'report.{key}', lang)})" if key else "")
 
 
 def _main_reason(decision: dict) -> list[dict]:
