@@ -4,6 +4,7 @@ rule ids stay out of the running text and are listed in the appendix."""
 from __future__ import annotations
 
 from advisor.i18n import msg, today
+from advisor.render.view import flag
 from advisor.safe import markdown as md
 
 
@@ -71,13 +72,8 @@ def summary(s: dict, lang) -> list[str]:
 
 
 def _flag(d: dict, lang) -> str:
-    if d["recommended"] is None:
-        return msg("report.no_advice", lang)
-    if d["provisional"]:
-        return msg("report.provisional_mark", lang)
-    if d["assumed"]:
-        return msg("report.assumed_mark", lang)
-    return msg("report.close_call", lang) if d["close_call"] else ""
+    key = flag(d)
+    return msg(f"report.{key}", lang) if key else ""
 
 
 def _decision(d: dict, lang) -> list[str]:

@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from advisor.i18n import msg, today
+from advisor.render.view import flag
 from advisor.safe import markup as escape
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
@@ -65,16 +66,10 @@ def render(view: dict, console: Console) -> None:
 def _summary(view: dict, lang) -> Table:
     table = Table(show_header=False, box=None, padding=(0, 2))
     for d in view["decisions"]:
-        flag = ""
-        if d["recommended"] is None:
-            flag = f"[red]{msg('report.no_advice', lang)}[/red]"
-        elif d["provisional"]:
-            flag = f"[yellow]{msg('report.provisional_mark', lang)}[/yellow]"
-        elif d["assumed"]:
-            flag = f"[yellow]{msg('report.assumed_mark', lang)}[/yellow]"
-        elif d["close_call"]:
-            flag = f"[yellow]{msg('report.close_call', lang)}[/yellow]"
-        table.add_row(d["name"], f"[bold green]{escape(d['recommended_name'] or '—')}[/bold green]", flag)
+        key = flag(d)
+        style = "red" if key == "no_advice" else "yellow"
+        note = f"[{style}]{msg(f'report.{key}', lang)}[/{style}]" if key else ""
+        table.add_row(d["name"], f"[bold green]{escape(d['recommended_name'] or '—')}[/bold green]", note)
     return table
 
 

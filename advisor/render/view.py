@@ -143,13 +143,25 @@ def _pairs(decisions: list[dict], lang: Lang) -> str:
     return "; ".join(f"{d['name']}: {_named(d, lang)}" for d in decisions)
 
 
+def flag(decision: dict, close_call: bool = True) -> str | None:
+    """The message key the report's table puts beside a decision of the view: no advice,
+    provisional, assumed or (with `close_call`) a close call; None for a plain recommendation."""
+    if decision["recommended"] is None:
+        return "no_advice"
+    if decision["provisional"]:
+        return "provisional_mark"
+    if decision["assumed"]:
+        return "assumed_mark"
+    return "close_call" if close_call and decision["close_call"] else None
+
+
 def mark(advice: Advice, dimension: str, lang: Lang) -> str:
     """' (provisional)', ' (assumed)' or ' (close call)' after an option, as the report's table says."""
     decision = advice.decision(dimension)
     if decision is None or decision.recommended is None:
         return ""
-    key = ("provisional_mark" if dimension in advice.provisional() else "assumed_mark" if dimension in advice.assumed()
-           else "close_call" if decision.close_call else None)
+    key = flag({"recommended": decision.recommended, "provisional": dimension in advice.provisional(),
+                "assumed": dimension in advice.assumed(), "close_call": decision.close_call})
     return f" ({msg(f'report.{key}', lang)})" if key else ""
 
 
@@ -160,7 +172,7 @@ def _listed(items: list[str], lang: Lang) -> str:
 
 def _named(decision: dict, lang: Lang) -> str:
     """The recommended option, with 'assumed' or 'provisional' where it rests on an open question."""
-    key = "provisional_mark" if decision.get("provisional") else "assumed_mark" if decision.get("assumed") else None
+    key = flag(decision, close_call=False)
     return decision["recommended_name"] + (f" ({msg(f'report.{key}', lang)})" if key else "")
 
 
