@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.i18n import Lang, money, msg, t
+from advisor.i18n import Lang, money, t
 from advisor.knowledge import KnowledgeBase
-from advisor.render.view import _reason, mark, source, shown
+from advisor.render.view import _reason, after_review, mark, source, shown
 from advisor.render.words import clean, w
 from advisor.strategy import Finding, SegmentResult, Strategy
 from advisor.strategy_knowledge import StrategyKnowledge
@@ -30,7 +30,7 @@ def build(strategy: Strategy, kb: KnowledgeBase, sk: StrategyKnowledge, lang: La
         "as_of": strategy.as_of.isoformat(),
         "start": p.start.isoformat(),
         "reviewed": strategy.reviewed.isoformat(),
-        "draft": w("draft", lang) + (" " + msg("report.after_review", lang) if strategy.as_of > strategy.reviewed else ""),
+        "draft": w("draft", lang) + after_review(strategy.as_of, strategy.reviewed, lang),
         "language": lang,
         "goals": [clean(g) for g in p.goals],
         "summary": [_row(s, kb, names, lang) for s in segments],

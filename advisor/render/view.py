@@ -29,7 +29,7 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
         "status": advice.status,
         "description": advice.description,
         "source": advice.source,
-        "disclaimer": msg("report.disclaimer", lang) + _after_review(advice, lang),
+        "disclaimer": msg("report.disclaimer", lang) + after_review(advice.as_of, advice.reviewed, lang),
         "answers": [_answer(kb, names, q, v, lang) for q, v in advice.answers.items()],
         "decisions": [
             {**_decision(d, names, kb, lang, advice.missing), "assumed": d.dimension in assumed, "provisional": d.dimension in provisional}
@@ -83,9 +83,9 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
 ROUTE = ("instrument", "regime", "procedure")  # the route a summary opens with: instrument, legal frame, design
 
 
-def _after_review(advice: Advice, lang: Lang) -> str:
+def after_review(as_of, reviewed, lang: Lang) -> str:
     """Said when the advice is for a date after the knowledge was last brought up to date."""
-    return " " + msg("report.after_review", lang) if advice.as_of > advice.reviewed else ""
+    return " " + msg("report.after_review", lang) if as_of > reviewed else ""
 
 
 def _before_law(kb: KnowledgeBase, advice: Advice, lang: Lang) -> str:
