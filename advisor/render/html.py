@@ -9,6 +9,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from advisor.i18n import msg
+from advisor.render.view import flag
 from advisor.safe import clean, needs_cleaning
 from advisor.render.markdown import fired
 
@@ -53,6 +54,7 @@ def environment() -> Environment:
         auto_reload=False,  # the templates are part of the package: no stat per report
     )
     env.globals["msg"] = msg
+    env.globals["flag"] = flag
     return env
 
 
