@@ -76,6 +76,7 @@ def test_html_has_the_same_content_with_an_inline_style_sheet(kb):
     assert page.startswith("<!DOCTYPE html>") and "<style>" in page
     assert "<script" not in page and "http" not in page.split("<body>")[0]
     assert "Samenvatting" in page and "Aanbevolen route: Overheidsopdracht" in page
+    assert '<div class="reason">' in page and "&lt;div" not in page  # the reasons are blocks, not text
 
 
 def test_html_escapes_the_users_text(kb, tmp_path):
@@ -102,6 +103,7 @@ def test_a_real_browser_shows_the_summary_and_every_dimension_and_prints_it(kb, 
     dom = subprocess.run([str(CHROMIUM), *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert ("Samenvatting" if lang == "nl" else "Summary") in dom.stdout
+    assert '<div class="reason">' in dom.stdout and "&lt;div" not in dom.stdout
     for decision in advice.decisions:
         name_ = getattr(kb.dimensions[decision.dimension].name, lang)
         assert f"<h2>{name_}: " in dom.stdout, name_

@@ -7,16 +7,20 @@ from __future__ import annotations
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from advisor.i18n import msg
-from advisor.render.view import flag
+from advisor.render.view import caveat, flag
 from advisor.safe import clean, needs_cleaning
 from advisor.render.markdown import fired
 
 
 def _shown(value: object) -> object:
     """Every text on the page with its control characters written out, never obeyed
-    (line breaks in descriptions stay line breaks)."""
+    (line breaks in descriptions stay line breaks). Markup the templates made themselves
+    (a macro's output) passes as it is."""
+    if isinstance(value, Markup):
+        return value
     if isinstance(value, str):
         if needs_cleaning(value):
             return "\n".join(clean(line) for line in value.split("\n"))
@@ -55,6 +59,7 @@ def environment() -> Environment:
     )
     env.globals["msg"] = msg
     env.globals["flag"] = flag
+    env.globals["caveat"] = caveat
     return env
 
 

@@ -4,7 +4,7 @@ rule ids stay out of the running text and are listed in the appendix."""
 from __future__ import annotations
 
 from advisor.i18n import msg, today
-from advisor.render.view import flag
+from advisor.render.view import caveat, flag
 from advisor.safe import markdown as md
 
 
@@ -77,7 +77,9 @@ def _flag(d: dict, lang) -> str:
 
 
 def _decision(d: dict, lang) -> list[str]:
-    out = [f"## {d['name']}: {d['recommended_name'] or msg('report.no_advice', lang)}", ""]
+    mark = f" ({_flag(d, lang)})" if d["recommended"] is not None and _flag(d, lang) else ""
+    out = [f"## {d['name']}: {d['recommended_name'] or msg('report.no_advice', lang)}{mark}", ""]
+    out += [f"*{note}*", ""] if (note := caveat(d, lang)) else []
     if d["recommended"] is None:
         out += [msg("report.undecided", lang), ""] + [f"- {q}" for q in d["missing_text"]] + [""]
     chosen = next((o for o in d["options"] if o["option"] == d["recommended"]), None)

@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from advisor.i18n import msg, today
-from advisor.render.view import flag
+from advisor.render.view import caveat, flag
 from advisor.safe import markup as escape
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
@@ -86,7 +86,7 @@ def _reason(r: dict, lang, mark: str = "") -> Group:
 
 
 def _decision(d: dict, lang) -> Panel:
-    parts = []
+    parts = [f"[italic]{note}[/italic]"] if (note := caveat(d, lang)) else []
     chosen = next((o for o in d["options"] if o["option"] == d["recommended"]), None)
     if chosen is None:
         parts.append(msg("report.undecided", lang))
@@ -110,6 +110,6 @@ def _decision(d: dict, lang) -> Panel:
     for f in d["context"]:
         parts.append(f"[dim italic]{msg('report.context', lang)}: {escape(f['text'])} ({escape(f['source'])})[/dim italic]")
     title = f"{d['name']}: [bold green]{escape(d['recommended_name'] or msg('report.no_advice', lang))}[/bold green]"
-    if d["close_call"]:
-        title += f" [yellow]({msg('report.close_call', lang)})[/yellow]"
+    if key := flag(d):
+        title += f" [yellow]({msg('report.' + key, lang)})[/yellow]" if key != "no_advice" else ""
     return Panel(Group(*parts), title=title, title_align="left")

@@ -155,6 +155,12 @@ def flag(decision: dict, close_call: bool = True) -> str | None:
     return "close_call" if close_call and decision["close_call"] else None
 
 
+def caveat(decision: dict, lang: Lang) -> str:
+    """The sentence under a decision that rests on an assumed or still open answer, else ''."""
+    key = flag(decision, close_call=False)
+    return msg(f"report.{key.removesuffix('_mark')}_note", lang) if key in ("assumed_mark", "provisional_mark") else ""
+
+
 def mark(advice: Advice, dimension: str, lang: Lang) -> str:
     """' (provisional)', ' (assumed)' or ' (close call)' after an option, as the report's table says."""
     decision = advice.decision(dimension)
