@@ -66,6 +66,7 @@ def test_support_that_another_rule_always_cancels(kb_copy):
 def test_a_question_no_rule_reads(kb_copy):
     for months in (24, 20, 17, 9, 12):  # every planning rule reads the question; take it out of all of them
         root = kb_copy("rules/process.yaml", f"      months_to_start: {{below: {months}}}\n", "      care_form: beschermd_wonen\n")
+    root = kb_copy("rules/renewal.yaml", "      months_to_start: {below: 9}\n", "      care_form: beschermd_wonen\n")
     assert findings(root, "warning") == ["knowledge/questions.yaml: warning: months_to_start: no rule reads this question"]
 
 
