@@ -111,6 +111,8 @@ def test_kb_coverage_lists_rules_that_never_fired():
     assert data["scenarios"] >= 10
     scope = data["files"]["rules/scope.yaml"]
     assert scope["scope.out_of_scope"] == 1 and scope["scope.law_wmo"] >= 1
+    # the evidence behind an assumed answer counts as fired (the example early in a procurement)
+    assert data["files"]["rules/evidence.yaml"]["evidence.motives_for_admission"] >= 1
     text = runner.invoke(app, ["kb", "coverage", str(ROOT / "examples" / "scenarios")]).output
     assert "never fired: open_house_test.grey_zone_caps" in text
 

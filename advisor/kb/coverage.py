@@ -43,7 +43,8 @@ def coverage(kb: KnowledgeBase, paths: list[Path], as_of: dt.date | None = None)
             continue
         for advice in advices:
             result.scenarios += 1
-            result.fired.update(set(advice.trace.rules()))
+            presumed = {r.rule for a in advice.assumptions for r in (*a.reasons, *a.against)}  # evidence behind an assumed answer
+            result.fired.update(set(advice.trace.rules()) | presumed)
             result.recommended.update((dim, option) for dim, option in advice.recommended().items() if option)
     return result
 
