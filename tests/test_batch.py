@@ -54,9 +54,9 @@ def test_bad_inputs_are_reported_and_the_run_goes_on(inputs):
 def test_a_clean_batch_exits_0_and_shows_the_overview():
     result = runner.invoke(app, ["batch", str(EXAMPLES), "--lang", "en"], env={"COLUMNS": "400"})
     assert result.exit_code == 0, result.output
-    assert "27 scenarios: 26 advised, 1 outside the knowledge, 0 failed" in result.output
-    assert "Eigen beheer (own management) 1, Open House 5, Overheidsopdracht (public contract) 17" in result.output
-    assert "with warnings" in result.output and "As expected: 27 of 27 with an expected outcome" in result.output
+    assert "28 scenarios: 27 advised, 1 outside the knowledge, 0 failed" in result.output
+    assert "Eigen beheer (own management) 1, Open House 6, Overheidsopdracht (public contract) 17" in result.output
+    assert "with warnings" in result.output and "As expected: 28 of 28 with an expected outcome" in result.output
 
 
 def test_the_table_fits_80_columns_with_names_not_ids_in_the_users_language():
@@ -67,7 +67,7 @@ def test_the_table_fits_80_columns_with_names_not_ids_in_the_users_language():
     assert lines[0].split()[:3] == ["Scenario", "Instrument", "Regime"] and "Verwacht" in lines[0]
     assert "Overheidsop" in result.output and "overheidsopdracht" not in result.output and "regime_sas" not in result.output
     assert "Niet getoond wegens de breedte" in result.output and "--format csv" in result.output
-    assert "27 scenario's: 26 geadviseerd" in result.output and "Zoals verwacht: 27 van 27" in result.output
+    assert "28 scenario's: 27 geadviseerd" in result.output and "Zoals verwacht: 28 van 28" in result.output
     for english in ("advised", "warnings", "out of scope", "care_form", "funding_form"):
         assert english not in result.output
 
@@ -98,7 +98,7 @@ def test_output_also_writes_a_comparison_of_the_scenarios(tmp_path):
     assert result.exit_code == 0, result.output
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert summary.startswith("# Comparison of the scenarios") and "| Expected |" in summary
-    assert "| Midden-Limburg West — jeugd, segment ambulant |" in summary and "As expected: 27 of 27" in summary
+    assert "| Midden-Limburg West — jeugd, segment ambulant |" in summary and "As expected: 28 of 28" in summary
     page = (tmp_path / "summary.html").read_text(encoding="utf-8")
     assert "<style>" in page and "Midden-Limburg West" in page
     assert (tmp_path / "mlw_ambulant.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -155,7 +155,7 @@ def test_kb_docs_describes_the_strategy_planning_and_board_knowledge(kb, lang):
         assert "| Bids or applications — the open procedure has a minimum of 35 days" in text and "| legal minimum period | medium |" in text
         assert "- **Bands** below 5%: Small (under 5%) (`small`); below 20%: Medium (5 to 20%) (`medium`)" in text
         assert "- **+2** Instrument = Open House (`open_house`): in an Open House the client chooses" in text
-        assert "- **When** `area_based` is yes **or** `funding_form` is Populatiebekostiging" in text
+        assert "- **When** `instrument` is Overheidsopdracht (public contract) ∧ `area_based` is yes **or** `instrument` is Overheidsopdracht" in text
 
 
 def test_the_knowledge_reference_in_docs_is_current():
