@@ -4,6 +4,7 @@ recommended (with the smallest change of answers that would make it so)."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ from advisor.advise import Advice, candidates, last_stage, reason_through
 from advisor.answers import index, to_facts
 from advisor.errors import InputError, Problem
 from advisor.i18n import msg
-from advisor.knowledge import KnowledgeBase, suggest
+from advisor.knowledge import STAGES, KnowledgeBase, suggest
 from advisor.trace import Step
 
 MAX_CHANGES = 3
@@ -180,11 +181,28 @@ def _search(kb: KnowledgeBase, advice: Advice, dimension: str, option: str) -> t
     The care form (a required question) is the subject of the advice and is never changed."""
     on, base = advice.as_of, dict(advice.answers)
     until = last_stage(kb, dimension)
+    stages = list(STAGES)
+    rulesets = [kb.ruleset(stage, on) for stage in (stages[: stages.index(until) + 1] if until else stages)]
+    tested: dict[tuple, bool] = {}  # fact -> does a rule of those stages test it
+    margins: dict[tuple, float | None] = {}
 
     def margin(answers) -> float | None:
+        """The margin of `answers`, worked out once per sequence of the facts of answers that
+        the rules up to `until` test: the run depends on nothing else (as the engine's memory
+        of runs relies on), so trials that differ only in answers no rule tests share it."""
+        facts = to_facts(answers)
+        for fact in facts:
+            if fact not in tested:
+                tested[fact] = any(rs.tests(fact) for rs in rulesets)
+        key = tuple(itertools.compress(facts, map(tested.get, facts)))
+        if key not in margins:
+            margins[key] = run_margin(answers)
+        return margins[key]
+
+    def run_margin(answers) -> float | None:
         """None when `option` is recommended; else how far it is from being so (higher is closer).
         The stages after the dimension's, and the missing answers, are not needed for that."""
-        result = reason_through(kb, answers, on, branch=True, until=until)
+        result = reason_through(kb, answers, on, branch=True, until=until, traced=False)
         decision = result.decision(dimension)
         if result.status != "advised" or decision is None:
             return float("-inf")
