@@ -59,12 +59,13 @@ def write_atomic(path: str | Path, text: str | bytes | Iterable[str], folder_mad
     try:
         with _signals_held():  # a signal now would leave the new file behind, its name unknown
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:100]}.", suffix=".tmp")
-        if isinstance(text, bytes):
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        if isinstance(data, bytes):
             with os.fdopen(fd, "wb") as handle:
-                handle.write(text)
+                handle.write(data)
         else:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.writelines([text] if isinstance(text, str) else text)
+                handle.writelines(data)
         os.chmod(tmp, _mode(path))
         os.replace(tmp, path)
     except OSError as err:
