@@ -352,10 +352,10 @@ def batch(
         for r in results:
             for problem in r.problems:
                 _error(str(problem))
-        if format == BatchFormat.csv:
-            out.out(batches.csv_text(results), end="", highlight=False)
-        elif format == BatchFormat.jsonl:
-            out.out(batches.jsonl_text(results), end="", highlight=False)
+        if format in (BatchFormat.csv, BatchFormat.jsonl):
+            pieces = batches.csv_pieces if format == BatchFormat.csv else batches.jsonl_pieces
+            for piece in pieces(results):
+                out.out(piece, end="", highlight=False)
         else:
             from advisor.render.batch import show
 

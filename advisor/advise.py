@@ -364,10 +364,12 @@ def reason_through(
     assumed: dict[str, Any] | None = None,
     branch: bool = False,
     until: str | None = None,
+    traced: bool = True,
 ) -> Advice:
     """One run of the stages on these answers: firings, decisions, warnings, missing answers
     (a `branch` run, one answer of a missing question tried, skips the missing answers; a
-    run `until` a stage ends after it, see last_stage)."""
+    run `until` a stage ends after it, see last_stage; a run not `traced` records no trace,
+    for a search that reads only the decisions)."""
     result = Advice(name, path, on, kb.sources.reviewed, dict(answers))
     for question, value in (assumed or {}).items():
         result.trace.assumed(question, value)
@@ -383,7 +385,8 @@ def reason_through(
     for stage, dimensions in STAGES.items():
         reached.append(stage)
         for firing in kb.ruleset(stage, on, engine).run(facts):
-            result.trace.fired(stage, firing.rule, firing.matched, firing.asserted)
+            if traced:
+                result.trace.fired(stage, firing.rule, firing.matched, firing.asserted)
             for fact in firing.asserted:
                 add(fact)
             fired.append(firing.rule)
@@ -401,7 +404,8 @@ def reason_through(
             result.decisions.append(decision)
             if decision.recommended:
                 add((dim, decision.recommended))
-                result.trace.decided(stage, dim, decision.recommended)
+                if traced:
+                    result.trace.decided(stage, dim, decision.recommended)
         if stage == until:
             break
     for rule_id in fired:

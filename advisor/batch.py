@@ -2,7 +2,9 @@
 
 Each input becomes a job; a bad one becomes a failed result with its reason, and the run
 goes on. Jobs run in worker processes when asked; results come back in input order, so
-the output does not depend on the number of processes.
+the output does not depend on the number of processes. The main process keeps of each
+result only what the summaries need, and writes the summaries a piece at a time, so a long
+batch runs in about the memory of a short one.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import hashlib
 import io
 import itertools
 import re
+import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from advisor import clock, render, workers
 from advisor.advise import Advice, advise, advise_scenario, dated
@@ -46,31 +49,78 @@ SUMMARY_DIMENSIONS = (
 CSV_RESERVED = {"scenario", "as_of", "description"}
 CSV_LIST_SEPARATORS = re.compile(r"\s*[;|]\s*")
 MAX_CSV_BYTES = 20_000_000
+SUMMARY_KEYS = ("scenario", "status", "as_of", "care_form", "contract_value", *SUMMARY_DIMENSIONS,
+                "close_calls", "warnings", "warning_rules", "expected", "differs_from_expected")  # of `summarise`, in its order
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Job:
-    """One scenario to advise: a YAML file, or a row of a CSV file."""
+    """One scenario to advise: a YAML file, or a row of a CSV file.
+
+    A CSV row is kept as its cells beside the header its file's rows share, so that a batch
+    of thousands of rows holds little more than the text of their cells."""
 
     index: int
     source: str  # file, or file:row
     name: str  # the base name of its report files, unique in the run (see _names)
     path: str | None = None
-    row: dict[str, str] | None = None
+    columns: tuple[str, ...] = ()  # a CSV row: the header of its file
+    cells: tuple[str, ...] = ()  # and the row's cells, in the header's order
     line: int | None = None
     segment: int | None = None  # a segment of a portfolio file
 
+    @property
+    def row(self) -> dict[str, str] | None:
+        """A CSV row, column -> cell; None for a file."""
+        return dict(zip(self.columns, self.cells)) if self.columns else None
 
-@dataclass
+
+@dataclass(frozen=True, slots=True)
 class Result:
+    """A job's outcome as the summaries need it: the values of its summary in the order of
+    SUMMARY_KEYS (none when it failed), or the problems that stopped it. Kept compact, as a
+    batch holds one per scenario until the end: strings shared, lists and dicts as tuples."""
+
     job: Job
-    scenario: str = ""
-    summary: dict[str, Any] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    values: tuple = ()
+    problems: tuple[Problem, ...] = ()
+
+    @classmethod
+    def of(cls, job: Job, summary: dict[str, Any] | None, problems: list[Problem]) -> Result:
+        return cls(job, tuple(_compact(summary[k]) for k in SUMMARY_KEYS) if summary else (), tuple(problems))
 
     @property
     def failed(self) -> bool:
         return bool(self.problems)
+
+    @property
+    def scenario(self) -> str:
+        return self.values[0] if self.values else ""
+
+    def get(self, key: str) -> Any:
+        """One value of the summary; None when the job failed."""
+        return self.values[SUMMARY_KEYS.index(key)] if self.values else None
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The summary as `summarise` gave it (lists as tuples); empty when the job failed."""
+        if not self.values:
+            return {}
+        summary = dict(zip(SUMMARY_KEYS, self.values))
+        summary["expected"] = dict(summary["expected"])
+        return summary
+
+
+def _compact(value: Any) -> Any:
+    """`value` with its strings shared with equal ones and its lists and dicts as tuples (a
+    dict as its pairs)."""
+    if type(value) is str:
+        return sys.intern(value)
+    if isinstance(value, list):
+        return tuple(map(_compact, value))
+    if isinstance(value, dict):
+        return tuple((_compact(k), _compact(v)) for k, v in value.items())
+    return value
 
 
 def collect(inputs: list[str], output: Path | None = None) -> tuple[list[Job], list[Problem]]:
@@ -106,11 +156,12 @@ def collect(inputs: list[str], output: Path | None = None) -> tuple[list[Job], l
         if path.suffix.lower() != ".csv":
             items.append((_slug(path.stem), _slug(relative), {"source": str(path), "path": str(path)}))
             continue
-        rows, bad = _csv_rows(path)
+        columns, rows, bad = _csv_rows(path)
         problems += bad
-        for line, row in rows:
-            row_id = _slug(row.get("scenario") or str(line))
-            fields = {"source": f"{path}:{line}", "path": str(path), "row": row, "line": line}
+        name = str(path)
+        for line, cells in rows:
+            row_id = _slug(cells[columns.index("scenario")] or str(line))
+            fields = {"source": f"{name}:{line}", "path": name, "columns": columns, "cells": cells, "line": line}
             items.append((f"{_slug(path.stem)}-{row_id}", f"{_slug(relative)}-{row_id}", fields))
     names = _names([(short, long, fields["source"]) for short, long, fields in items])
     return [Job(i, name=name, **fields) for i, (name, (_, _, fields)) in enumerate(zip(names, items))], problems
@@ -136,30 +187,31 @@ def _written_by_advisor(path: Path) -> bool:
         return False
 
 
-def _csv_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
-    """The rows of a CSV file (line, column -> cell), and a problem, with its line, for each
-    row that cannot be read as written: nothing is dropped or split silently."""
+def _csv_rows(path: Path) -> tuple[tuple[str, ...], list[tuple[int, tuple[str, ...]]], list[Problem]]:
+    """The named columns of a CSV file; its rows, each as its line and the cells of those
+    columns (a missing cell is empty; equal cells are one string); and a problem, with its
+    line, for each row that cannot be read as written: nothing is dropped or split silently."""
     name = str(path)
     try:
         if path.stat().st_size > MAX_CSV_BYTES:
-            return [], [Problem(name, msg("csv.too_big", limit=f"{MAX_CSV_BYTES:,}"))]
+            return (), [], [Problem(name, msg("csv.too_big", limit=f"{MAX_CSV_BYTES:,}"))]
         text = decode(path.read_bytes(), name, "CSV")
     except InputError as err:
-        return [], err.problems
+        return (), [], err.problems
     except OSError as err:
-        return [], [Problem(name, msg("csv.unreadable", reason=err.strerror or err))]
+        return (), [], [Problem(name, msg("csv.unreadable", reason=err.strerror or err))]
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)  # the header says which separator; quotes stay "" as in Excel
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     try:
         header = [h.strip() for h in next(reader, [])]
     except csv.Error as err:
-        return [], [Problem(name, _csv_error(err), line=1)]
+        return (), [], [Problem(name, _csv_error(err), line=1)]
     twice = sorted(h for h, n in Counter(header).items() if h and n > 1)
     if "scenario" not in header:
-        return [], [Problem(name, msg("csv.no_header"), line=1)]
+        return (), [], [Problem(name, msg("csv.no_header"), line=1)]
     if twice:
-        return [], [Problem(name, msg("csv.duplicate_column", column=h), line=1) for h in twice]
+        return (), [], [Problem(name, msg("csv.duplicate_column", column=h), line=1) for h in twice]
     rows, problems = [], []
     while True:
         line = reader.line_num + 1
@@ -174,10 +226,10 @@ def _csv_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[Proble
         if lost:
             problems.append(Problem(name, msg("csv.extra_cells", cells=len(cells), header=len(header), cell=_cut(lost[0])), line=line))
             continue
-        row = {h: (c or "").strip() for h, c in zip(header, cells) if h}
-        if any(row.values()):
+        row = tuple(sys.intern(c.strip()) for h, c in itertools.zip_longest(header, cells, fillvalue="") if h)
+        if any(row):
             rows.append((line, row))
-    return rows, problems
+    return tuple(h for h in header if h), rows, problems
 
 
 def _csv_error(err: csv.Error) -> str:
@@ -230,22 +282,19 @@ def _init(root: str | None, settings: dict[str, Any]) -> None:
     _SETTINGS.update(settings)
 
 
-def _work(job: Job) -> Result:
-    """Advise on one job in this process: validate, run, summarise and render its reports."""
+def _work(job: Job) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Advise on one job in this process: validate, run, summarise and render its reports.
+    Its summary, or the problems that stopped it."""
     kb, settings = _KB, _SETTINGS
-    result = Result(job)
     try:
         advice = _advise(kb, job, settings["as_of"])
     except InputError as err:
-        result.problems = err.problems
-        return result
-    result.scenario = advice.scenario
-    result.summary = summarise(advice)
+        return None, err.problems
     if settings["output"]:
         folder = settings["output"]
         for fmt, text in render.reports(advice, kb, settings["lang"]).items():
             write_atomic(folder / f"{job.name}.{SUFFIX[fmt]}", text, folder_made=True)
-    return result
+    return summarise(advice), []
 
 
 def _advise(kb: KnowledgeBase, job: Job, as_of: dt.date | None) -> Advice:
@@ -321,11 +370,15 @@ def run(
 
 
 def _results(jobs: list[Job], root, settings, processes: int) -> Iterator[Result]:
+    """The workers send back the outcome alone; each result refers to the job of this process."""
     _init(root, settings)
     if processes <= 1 or len(jobs) < 2:
-        yield from map(_work, jobs)
-        return
-    yield from workers.imap(_work, jobs, processes, _init, (root, settings))
+        outcomes = (_work(job) for job in jobs)
+    else:
+        outcomes = workers.imap(_work, jobs, processes, _init, (root, settings))
+    with contextlib.closing(outcomes):
+        for job, (summary, problems) in zip(jobs, outcomes):
+            yield Result.of(job, summary, problems)
 
 
 # --- outputs -------------------------------------------------------------------
@@ -333,32 +386,30 @@ SUFFIX = {"json": "json", "markdown": "md", "html": "html"}
 CSV_COLUMNS = ("id", "scenario", "source", "status", "as_of", "care_form", "contract_value", *SUMMARY_DIMENSIONS, "close_calls", "warnings", "matches_expected", "error")
 
 
-def rows(results: list[Result]) -> list[dict[str, Any]]:
+def rows(results: list[Result]) -> Iterator[dict[str, Any]]:
     """One flat row per scenario, failures included."""
-    out = []
     for r in results:
         row = {"id": r.job.name, "scenario": r.scenario or r.job.name, "source": r.job.source, **r.summary}
         if r.failed:
             row["status"] = "error"
             row["error"] = " | ".join(str(p) for p in r.problems)
-        out.append(row)
-    return out
+        yield row
 
 
 def overview(results: list[Result]) -> dict[str, Any]:
     """Per dimension how many scenarios got each option, and which scenarios carry warnings."""
     done = [r for r in results if not r.failed]
     counts = {
-        d: dict(sorted(Counter(r.summary.get(d) or "—" for r in done if r.summary["status"] == "advised").items()))
+        d: dict(sorted(Counter(r.get(d) or "—" for r in done if r.get("status") == "advised").items()))
         for d in SUMMARY_DIMENSIONS
     }
     return {
         "scenarios": len(results),
-        "advised": sum(r.summary.get("status") == "advised" for r in done),
-        "out_of_scope": sum(r.summary.get("status") == "out_of_scope" for r in done),
+        "advised": sum(r.get("status") == "advised" for r in done),
+        "out_of_scope": sum(r.get("status") == "out_of_scope" for r in done),
         "failed": sum(r.failed for r in results),
         "options": counts,
-        "with_warnings": [r.job.name for r in done if r.summary["warnings"]],
+        "with_warnings": [r.job.name for r in done if r.get("warnings")],
     }
 
 
@@ -369,18 +420,54 @@ def matches(row: dict[str, Any]) -> bool | None:
     return not row["differs_from_expected"]
 
 
-def csv_text(results: list[Result]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+def csv_pieces(results: list[Result]) -> Iterator[str]:
+    """summary.csv, some rows at a time."""
+    return _in_pieces(_csv_lines(results))
+
+
+def _csv_lines(results: list[Result]) -> Iterator[str]:
+    line = io.StringIO()
+    writer = csv.DictWriter(line, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
+    yield _taken(line)
     for row in rows(results):
         full = {**row, "close_calls": ";".join(row.get("close_calls", [])), "matches_expected": matches(row)}
         writer.writerow({k: cell(v) for k, v in full.items()})
-    return buffer.getvalue()
+        yield _taken(line)
 
 
-def jsonl_text(results: list[Result]) -> str:
-    return "".join(json_text(row) + "\n" for row in rows(results))
+def jsonl_pieces(results: list[Result]) -> Iterator[str]:
+    """A JSON line per scenario, some lines at a time."""
+    return _in_pieces(json_text(row) + "\n" for row in rows(results))
+
+
+def json_pieces(results: list[Result]) -> Iterator[str]:
+    """summary.json a row at a time: the text of json_text({"overview": ..., "scenarios": rows},
+    indent=2) without holding it whole."""
+    yield '{\n  "overview": ' + _nested(overview(results), 1) + ',\n  "scenarios": ['
+    for i, row in enumerate(rows(results)):
+        yield ("," if i else "") + "\n    " + _nested(row, 2)
+    yield ("\n  ]" if results else "]") + "\n}\n"
+
+
+def _nested(data: Any, depth: int) -> str:
+    """json_text(data, indent=2) as it reads `depth` levels deep in a document indented so."""
+    return json_text(data, indent=2).replace("\n", "\n" + "  " * depth)
+
+
+def _in_pieces(lines: Iterable[str], size: int = 200) -> Iterator[str]:
+    """The lines joined `size` at a time: pieces short enough to hold, few enough to write fast."""
+    lines = iter(lines)
+    while piece := "".join(itertools.islice(lines, size)):
+        yield piece
+
+
+def _taken(buffer: io.StringIO) -> str:
+    """What `buffer` holds, leaving it empty."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def remove_summary(folder: Path) -> None:
@@ -393,6 +480,5 @@ def remove_summary(folder: Path) -> None:
 
 def write_summary(folder: Path, results: list[Result]) -> None:
     """summary.csv and summary.json, each written atomically."""
-    write_atomic(folder / "summary.csv", csv_text(results))
-    summary = {"overview": overview(results), "scenarios": rows(results)}
-    write_atomic(folder / "summary.json", json_text(summary, indent=2) + "\n")
+    write_atomic(folder / "summary.csv", csv_pieces(results))
+    write_atomic(folder / "summary.json", json_pieces(results))

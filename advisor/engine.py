@@ -95,7 +95,8 @@ class Ruleset:
         similar scenarios in a batch run the stages an answer does not touch only once."""
         if self._durable is None:
             return []
-        accepted = tuple(f for f in facts if self._accepts(f))
+        known = list(map(self._accepted.get, facts))  # looked up without a call per fact: runs meet the same facts again
+        accepted = tuple(itertools.compress(facts, known if None not in known else map(self._accepts, facts)))
         if not remember:  # the engine itself, as the benchmarks measure it
             return self._fire(accepted)
         remembered = self._memo.get(accepted)
@@ -128,6 +129,10 @@ class Ruleset:
         _native.retract_facts(self._durable._handle, self._json(run.posted))  # a refusal leaves nothing behind either
         if json.loads(_native.get_facts(self._durable._handle, run.sid)):
             raise EngineError("facts of a previous run were left in the engine")
+
+    def tests(self, fact: Fact) -> bool:
+        """Does some rule of the set test `fact`? A fact none tests cannot change a run."""
+        return self._durable is not None and self._accepts(fact)
 
     def _accepts(self, fact: Fact) -> bool:
         accepted = self._accepted.get(fact)

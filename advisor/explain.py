@@ -4,6 +4,8 @@ recommended (with the smallest change of answers that would make it so)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +14,7 @@ from advisor.advise import Advice, candidates, last_stage, reason_through
 from advisor.answers import index, to_facts
 from advisor.errors import InputError, Problem
 from advisor.i18n import msg
-from advisor.knowledge import KnowledgeBase, suggest
+from advisor.knowledge import STAGES, KnowledgeBase, LoadedRule, suggest
 from advisor.trace import Step
 
 MAX_CHANGES = 3
@@ -180,11 +182,30 @@ def _search(kb: KnowledgeBase, advice: Advice, dimension: str, option: str) -> t
     The care form (a required question) is the subject of the advice and is never changed."""
     on, base = advice.as_of, dict(advice.answers)
     until = last_stage(kb, dimension)
+    order = list(STAGES)
+    stages = order[: order.index(until) + 1] if until else order
+    rulesets = [kb.ruleset(stage, on) for stage in stages]
+    bearing = _bearing(kb, dimension, on, stages)
+    tested: dict[tuple, bool] = {}  # fact -> does a rule that bears on the margin test it
+    margins: dict[tuple, float | None] = {}
 
     def margin(answers) -> float | None:
+        """The margin of `answers`, worked out once per sequence of the facts of answers that
+        a rule bearing on it tests (see _bearing): trials that differ only in other answers
+        share it."""
+        facts = to_facts(answers)
+        for fact in facts:
+            if fact not in tested:
+                tested[fact] = fact[0] in bearing and any(rs.tests(fact) for rs in rulesets)
+        key = tuple(itertools.compress(facts, map(tested.get, facts)))
+        if key not in margins:
+            margins[key] = run_margin(answers)
+        return margins[key]
+
+    def run_margin(answers) -> float | None:
         """None when `option` is recommended; else how far it is from being so (higher is closer).
         The stages after the dimension's, and the missing answers, are not needed for that."""
-        result = reason_through(kb, answers, on, branch=True, until=until)
+        result = reason_through(kb, answers, on, branch=True, until=until, traced=False)
         decision = result.decision(dimension)
         if result.status != "advised" or decision is None:
             return float("-inf")
@@ -214,3 +235,26 @@ def _search(kb: KnowledgeBase, advice: Advice, dimension: str, option: str) -> t
         found.sort(key=lambda x: (-x[0], repr(sorted(x[1].items(), key=str))))
         beam = found[:BEAM]
     return None, MAX_CHANGES
+
+
+def _bearing(kb: KnowledgeBase, dimension: str, on: dt.date, stages: list[str]) -> set[str]:
+    """The facts (by name) that the margin of an option of `dimension` can depend on: those
+    read by the rules of `stages` in force on `on` that speak to the dimension or end the
+    advice, by the rules that make what those read (derive it, or speak to the dimension of
+    that name), and so on back. A rule fires on the facts it reads alone, so an answer that
+    none of these reads leaves the decision and the status as they are."""
+    rules = [r for r in kb.rules if r.stage in stages and r.in_force(on)]
+    making: dict[str, list[LoadedRule]] = {}
+    for r in rules:
+        for name in {*r.rule.then.derive, *kb.speaks_to[r.id]}:
+            making.setdefault(name, []).append(r)
+    todo = [r for r in rules if dimension in kb.speaks_to[r.id] or r.rule.then.stop]
+    seen, names = {r.id for r in todo}, set()
+    while todo:
+        for name in todo.pop().reads() - names:
+            names.add(name)
+            for r in making.get(name, ()):
+                if r.id not in seen:
+                    seen.add(r.id)
+                    todo.append(r)
+    return names

@@ -9,6 +9,7 @@ import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterable
 
 from advisor.errors import OutputError, UserError, bad_input
 from advisor.i18n import msg
@@ -40,7 +41,7 @@ def _utf16_without_mark(raw: bytes) -> bool:
     return len(sample) >= 4 and (sample[1::2].count(0) > 0.9 * (len(sample) // 2) or sample[0::2].count(0) > 0.9 * (len(sample) // 2))
 
 
-def write_atomic(path: str | Path, text: str | bytes, folder_made: bool = False) -> None:
+def write_atomic(path: str | Path, text: str | bytes | Iterable[str], folder_made: bool = False) -> None:
     """Write to a new temporary file beside `path`, then rename it into place: a reader (or a
     rerun after an interruption) sees the old file or the new one, never half of one.
 
@@ -48,7 +49,9 @@ def write_atomic(path: str | Path, text: str | bytes, folder_made: bool = False)
     following symlinks (tempfile.mkstemp), so nothing planted beside `path` is written
     through. A failure (a read-only folder, a full disk, a path that is a file) is an
     OutputError naming the path. Text is written as UTF-8 with \n line ends; bytes as they are.
-    `folder_made`: make_folder was called for the folder already (a batch does it once)."""
+    Text may come in pieces (an iterable of strings), written as they come, so a long file is
+    never held whole. `folder_made`: make_folder was called for the folder already (a batch
+    does it once)."""
     path = Path(path)
     if not folder_made:
         make_folder(path)
@@ -56,9 +59,13 @@ def write_atomic(path: str | Path, text: str | bytes, folder_made: bool = False)
     try:
         with _signals_held():  # a signal now would leave the new file behind, its name unknown
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:100]}.", suffix=".tmp")
-        data = text if isinstance(text, bytes) else text.encode("utf-8")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        if isinstance(data, bytes):
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.writelines(data)
         os.chmod(tmp, _mode(path))
         os.replace(tmp, path)
     except OSError as err:

@@ -75,7 +75,7 @@ def per_scenario(rows) -> dict[str, float]:
     from advisor.scenario import check_answers
 
     kb = load_knowledge()
-    jobs = [Job(i, f"bench:{i}", f"s{i}", row=row, path="bench.csv", line=i) for i, row in enumerate(rows)]
+    jobs = [Job(i, f"bench:{i}", f"s{i}", "bench.csv", tuple(row), tuple(row.values()), line=i) for i, row in enumerate(rows)]
     for job in jobs[:20]:
         _advise(kb, job, None)  # warm the caches: compiled rulesets per date
     answers = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 
 from advisor import batch
 from advisor.files import write_atomic
+from advisor.safe import json_text
 from cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,6 +127,14 @@ def test_outputs_are_identical_for_any_number_of_jobs(tmp_path):
     assert {"summary.csv", "summary.json", "mlw_crisis.json", "mlw_crisis.md", "varianten-hh-open-house.md"} <= set(names)
     for name in names:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_summary_json_written_row_by_row_is_the_whole_document(inputs):
+    results = batch.run(batch.collect([str(inputs)])[0], as_of=dt.date(2026, 6, 1))
+    assert any(r.failed for r in results) and any(r.summary.get("expected") for r in results)
+    for some in (results, results[:1], []):
+        whole = {"overview": batch.overview(some), "scenarios": list(batch.rows(some))}
+        assert "".join(batch.json_pieces(some)) == json_text(whole, indent=2) + "\n"
 
 
 def test_a_rerun_rewrites_identical_files(tmp_path):

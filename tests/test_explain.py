@@ -80,6 +80,24 @@ def test_why_not_says_so_where_none_exists(kb):
     assert result.flip is None and result.searched == 3
 
 
+@pytest.mark.parametrize("name, option", [
+    ("mlw_ambulant", "open_house"), ("friesland_route3_vervoer", "open_house"),
+    ("jeugd_ggz_dialoog_gemengd", "das"), ("mlw_verblijf_met_behandeling", "kort"),
+])
+def test_the_search_finds_the_same_with_every_trial_run(kb, monkeypatch, name, option):
+    """Trials that differ only in answers no rule bearing on the option tests share a margin;
+    run each one instead, and the search finds the same change."""
+    import advisor.explain
+    from advisor.engine import Ruleset
+
+    advice = advise_file(kb, example(name))
+    shared = why_not(kb, advice, option)
+    monkeypatch.setattr(advisor.explain, "_bearing", lambda *args: set(kb.questions))
+    monkeypatch.setattr(Ruleset, "tests", lambda self, fact: True)
+    alone = why_not(kb, advice, option)
+    assert (shared.flip, shared.searched) == (alone.flip, alone.searched)
+
+
 def test_why_not_lists_the_failing_conditions(kb):
     result = why_not(kb, advise_file(kb, example("mlw_ambulant")), "prestatie_inkoop")
     blocked = {b.rule: b for b in result.blocked}

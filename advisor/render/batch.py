@@ -4,7 +4,7 @@ comparison of the scenarios written beside the reports (summary.md and summary.h
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from rich.console import Console
 from rich.table import Table
@@ -27,7 +27,7 @@ PADDING = 2
 
 
 def show(results: list[batch.Result], kb: KnowledgeBase, lang: Lang, console: Console) -> None:
-    rows = batch.rows(results)
+    rows = list(batch.rows(results))
     minimum = {key: max(width, len(header(kb, key, lang))) for key, width in PRIORITY}
     columns, hidden = fitting(rows, console.width, minimum)
     cells = [[cell(kb, row, key, lang) for key in columns] for row in rows]
@@ -139,28 +139,29 @@ def _overview(results: list[batch.Result], rows: list[dict], kb: KnowledgeBase, 
 COMPARED = ("instrument", "regime", "procedure", "funding_form", "contract_form", "kraljic_segment")
 
 
-def comparison(results: list[batch.Result], kb: KnowledgeBase, lang: Lang) -> list[list[str]]:
-    """A header and one row per scenario: name, care form, the route, warnings, the match."""
-    rows = batch.rows(results)
-    with_expected = any(batch.matches(r) is not None for r in rows)
+def comparison(results: list[batch.Result], kb: KnowledgeBase, lang: Lang) -> tuple[list[str], Iterator[list[str]]]:
+    """A header, and one row per scenario as they are asked for: name, care form, the route,
+    warnings, the match."""
+    with_expected = any(batch.matches(r) is not None for r in batch.rows(results))
     keys = ["care_form", *COMPARED, "warnings"] + (["match"] if with_expected else [])
-    table = [[msg("batch.column_scenario", lang)] + [header(kb, k, lang) for k in keys]]
+    head = [msg("batch.column_scenario", lang)] + [header(kb, k, lang) for k in keys]
+    return head, ([row["scenario"]] + [cell(kb, row, k, lang) for k in keys] for row in batch.rows(results))
+
+
+def summary_markdown(results: list[batch.Result], kb: KnowledgeBase, lang: Lang) -> Iterator[str]:
+    """summary.md, a line at a time."""
+    head, rows = comparison(results, kb, lang)
+    yield f"# {msg('batch.summary_title', lang)}\n\n{_note(results, kb, lang)}\n\n"
+    yield "| " + " | ".join(head) + " |\n"
+    yield "|" + "---|" * len(head) + "\n"
     for row in rows:
-        table.append([row["scenario"]] + [cell(kb, row, k, lang) for k in keys])
-    return table
+        yield "| " + " | ".join(md(c) for c in row) + " |\n"
 
 
-def summary_markdown(results: list[batch.Result], kb: KnowledgeBase, lang: Lang) -> str:
-    table = comparison(results, kb, lang)
-    lines = [f"# {msg('batch.summary_title', lang)}", "", _note(results, kb, lang), ""]
-    lines.append("| " + " | ".join(table[0]) + " |")
-    lines.append("|" + "---|" * len(table[0]))
-    lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in table[1:]]
-    return "\n".join(lines) + "\n"
-
-
-def summary_html(results: list[batch.Result], kb: KnowledgeBase, lang: Lang) -> str:
-    return html.render_batch(comparison(results, kb, lang), lang, msg("batch.summary_title", lang), _note(results, kb, lang))
+def summary_html(results: list[batch.Result], kb: KnowledgeBase, lang: Lang) -> Iterator[str]:
+    """summary.html, piece by piece."""
+    head, rows = comparison(results, kb, lang)
+    return html.render_batch(head, rows, lang, msg("batch.summary_title", lang), _note(results, kb, lang))
 
 
 def _note(results: list[batch.Result], kb: KnowledgeBase, lang: Lang) -> str:

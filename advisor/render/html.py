@@ -5,6 +5,7 @@ to PDF. The template is in templates/; every text in it comes from the view or t
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Iterable, Iterator
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -67,6 +68,7 @@ def render(view: dict) -> str:
     return environment().get_template("report.html.j2").render(v=view, lang=view["language"], fired=fired(view))
 
 
-def render_batch(rows: list[dict], lang: str, title: str, note: str) -> str:
-    """The comparison of a batch's scenarios as one page (summary.html)."""
-    return environment().get_template("batch.html.j2").render(rows=rows, lang=lang, title=title, note=note)
+def render_batch(head: list[str], rows: Iterable[list[str]], lang: str, title: str, note: str) -> Iterator[str]:
+    """The comparison of a batch's scenarios as one page (summary.html), piece by piece as
+    the rows come."""
+    return environment().get_template("batch.html.j2").generate(head=head, rows=rows, lang=lang, title=title, note=note)
