@@ -421,6 +421,17 @@ def reason_through(
     return result
 
 
+def deciding(kb: KnowledgeBase, missing: list[Missing], dimension: str) -> list[str]:
+    """The missing questions that bear on `dimension`, those that could decide it first: a question
+    that alone keeps a rule supporting one of its options from firing, the heaviest such rule first."""
+    def strength(m: Missing) -> int:
+        weights = [kb.rule[r].rule.then.weight for r in m.rules if dimension in kb.rule[r].rule.then.support]
+        return max(weights, default=-1)
+
+    bearing = [m for m in missing if dimension in m.affects]
+    return [m.question for m in sorted(bearing, key=lambda m: -strength(m))]
+
+
 def last_stage(kb: KnowledgeBase, dimension: str) -> str | None:
     """The last stage a run needs for the decision on `dimension` and the status: the
     dimension's own stage, or a later one that holds a rule ending the advice (None: all)."""

@@ -124,3 +124,19 @@ def test_advice_after_the_knowledge_date_says_later_changes_are_not_included(kb,
         path.write_text(f"scenario: x\nas_of: {as_of}\nanswers:\n  care_form: huishoudelijke_hulp\n", encoding="utf-8")
         text = render.to_string(advise_file(kb, path), kb, "markdown", "nl")
         assert ("na die datum zijn niet verwerkt" in text) is said
+
+
+def test_a_dimension_without_advice_names_the_questions_that_could_decide_it_first(kb, tmp_path):
+    path = tmp_path / "allocated.yaml"
+    path.write_text("scenario: a\nas_of: 2022-10-04\nanswers:\n  care_form: jeugd_ambulant_overig\n  municipalities: 16\n"
+                    "  selection: admit_all\n  client_choice: team_allocates\n  contract_value: 5 mln\n", encoding="utf-8")
+    advice = advise_file(kb, path)
+    text = render.to_string(advice, kb, "markdown", "nl")
+    section = text.split("## Procedure: geen advies")[1].split("\n## ")[0]
+    listed = re.findall(r"^- (.+)$", section.split("*en nog")[0], re.M)
+    assert section.startswith("\n\nGeen regel ondersteunt nog een optie. Deze vragen kunnen het beslissen:")
+    assert len(listed) == 2 and "Kunnen nieuwe aanbieders tijdens de looptijd toetreden?" in listed  # continuous accession: a DAS
+    bearing = [m for m in advice.missing if "procedure" in m.affects]
+    assert f"*en nog {len(bearing) - 2} vragen die meetellen (zie de ontbrekende antwoorden)*" in section
+    html = render.to_string(advice, kb, "html", "en")
+    assert "These questions could decide it:" in html and html.count("other questions that bear on it") >= 1

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from advisor.i18n import msg
-from advisor.render.view import caveat, flag
+from advisor.render.view import caveat, flag, undecided
 from advisor.safe import clean, needs_cleaning
 from advisor.render.markdown import fired
 
@@ -61,6 +61,7 @@ def environment() -> Environment:
     env.globals["msg"] = msg
     env.globals["flag"] = flag
     env.globals["caveat"] = caveat
+    env.globals["undecided"] = undecided
     return env
 
 

@@ -4,7 +4,7 @@ rule ids stay out of the running text and are listed in the appendix."""
 from __future__ import annotations
 
 from advisor.i18n import msg, today
-from advisor.render.view import caveat, flag
+from advisor.render.view import caveat, flag, undecided
 from advisor.safe import markdown as md
 
 
@@ -81,7 +81,8 @@ def _decision(d: dict, lang) -> list[str]:
     out = [f"## {d['name']}: {d['recommended_name'] or msg('report.no_advice', lang)}{mark}", ""]
     out += [f"*{note}*", ""] if (note := caveat(d, lang)) else []
     if d["recommended"] is None:
-        out += [msg("report.undecided", lang), ""] + [f"- {q}" for q in d["missing_text"]] + [""]
+        head, questions, more = undecided(d, lang)
+        out += [head, ""] + ([f"- {q}" for q in questions] + [""] if questions else []) + ([f"*{more}*", ""] if more else [])
     chosen = next((o for o in d["options"] if o["option"] == d["recommended"]), None)
     if chosen:
         out += _list(msg("report.for", lang), chosen["for"], lang) + _list(msg("report.against", lang), chosen["against"], lang)

@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from advisor.i18n import msg, today
-from advisor.render.view import caveat, flag
+from advisor.render.view import caveat, flag, undecided
 from advisor.safe import markup as escape
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
@@ -89,8 +89,8 @@ def _decision(d: dict, lang) -> Panel:
     parts = [f"[italic]{note}[/italic]"] if (note := caveat(d, lang)) else []
     chosen = next((o for o in d["options"] if o["option"] == d["recommended"]), None)
     if chosen is None:
-        parts.append(msg("report.undecided", lang))
-        parts += [f"? {escape(q)}" for q in d["missing_text"]]
+        head, questions, more = undecided(d, lang)
+        parts += [head] + [f"? {escape(q)}" for q in questions] + ([f"[dim]{more}[/dim]"] if more else [])
     else:
         for label, key in (("for", "for"), ("against", "against")):
             if chosen[key]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from advisor.advise import LAW_START, Advice
+from advisor.advise import LAW_START, Advice, deciding
 from advisor.answers import UNKNOWN
 from advisor.decision import Reason
 from advisor.i18n import Lang, money, msg, t, yes_no
@@ -161,6 +161,21 @@ def caveat(decision: dict, lang: Lang) -> str:
     return msg(f"report.{key.removesuffix('_mark')}_note", lang) if key in ("assumed_mark", "provisional_mark") else ""
 
 
+DECIDING_SHOWN = 2
+
+
+def undecided(decision: dict, lang: Lang) -> tuple[str, list[str], str]:
+    """For a dimension without advice: the sentence, the (at most two) questions that could
+    decide it, strongest first, and a line counting the others that bear on it ('' if none)."""
+    questions = decision["missing_text"]
+    rest = len(questions) - DECIDING_SHOWN
+    return (
+        msg("report.undecided" if questions else "report.undecided_none", lang),
+        questions[:DECIDING_SHOWN],
+        msg("report.more_missing_one", lang) if rest == 1 else msg("report.more_missing", lang, n=rest) if rest > 1 else "",
+    )
+
+
 def mark(advice: Advice, dimension: str, lang: Lang) -> str:
     """' (provisional)', ' (assumed)' or ' (close call)' after an option, as the report's table says."""
     decision = advice.decision(dimension)
@@ -311,8 +326,8 @@ def _decision(d, names, kb, lang, missing) -> dict:
         ],
         "excluded": _excluded(d, names, kb, lang),
         "context": [_figure(f, kb, lang) for f in d.context],
-        "missing": [m.question for m in missing if d.dimension in m.affects],
-        "missing_text": [t(kb.questions[m.question].text, lang) for m in missing if d.dimension in m.affects],
+        "missing": (bearing := deciding(kb, missing, d.dimension)),
+        "missing_text": [t(kb.questions[q].text, lang) for q in bearing],
     }
 
 
