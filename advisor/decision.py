@@ -60,7 +60,7 @@ def reason(kb: KnowledgeBase, rule_id: str, on: dt.date) -> Reason:
         rule.id,
         rule.title,
         fill(kb, rule.because, on),
-        tuple(rule.sources),
+        kb.cited_on(rule.sources, on),
         tuple(figures[f] for f in rule.figures),
         rule.then.weight,
         rule.since_report,

@@ -74,6 +74,15 @@ class KnowledgeBase:
         return {r.id: r for r in self.rules}
 
     @cached_property
+    def rulings(self) -> dict[str, dt.date]:
+        """The date of each court decision among the sources."""
+        return {d.id: d.date for d in self.sources.documents if d.ruling}
+
+    def cited_on(self, refs, on: dt.date) -> tuple:
+        """The citations that exist on `on`: a ruling given later is left out."""
+        return tuple(s for s in refs if self.rulings.get(s.ref, on) <= on)
+
+    @cached_property
     def effects(self) -> dict[str, tuple[tuple[str, str, str], ...]]:
         """Rule id -> its (dimension, support|oppose|exclude, option) conclusions."""
         out = {}

@@ -44,6 +44,7 @@ class Document(Strict):
     title: str
     publisher: str
     date: dt.date
+    ruling: bool = False  # a court's decision: not cited in advice for a date before it
     file: str | None = None
     url: str | None = None
 

@@ -56,6 +56,13 @@ def test_a_citation_beyond_its_seed_file(kb_copy):
     assert "kraljic.routine: cites mlw_strategy lines 320-99336, but the file has" in msg
 
 
+def test_a_rule_that_cites_only_a_ruling_given_after_its_start(kb_copy):
+    root = kb_copy("rules/procedure.yaml", '      - {ref: awb_4_2, at: "art. 4:23, derde lid, onder c"}\n      - {ref: rvs_2025_3399,',
+                   '      - {ref: rvs_2025_3399,')
+    [msg] = findings(root, "error")
+    assert "procedure.budget_subsidy_one_named_institution: from 2015-01-01 every source it cites is a later ruling" in msg
+
+
 def test_support_that_another_rule_always_cancels(kb_copy):
     root = kb_copy("rules/kraljic.yaml", "support: {kraljic_segment: routine}", "support: {kraljic_segment: routine}\n      exclude: {kraljic_segment: hefboom}")
     root = kb_copy("rules/kraljic.yaml", "      financial_impact: high\n      supply_risk: low\n", "      financial_impact: low\n      supply_risk: low\n")

@@ -98,3 +98,14 @@ def test_overlapping_threshold_periods_are_refused(kb_copy):
     root = kb_copy("knowledge/thresholds.yaml", "valid_until: 2018-01-01", "valid_until: 2018-06-01")
     with pytest.raises(InputError, match="periods overlap at 2018-01-01"):
         load_knowledge(root)
+
+
+def test_a_ruling_is_cited_only_in_advice_for_a_date_after_it(kb):
+    answers = dict(care_form="sociaal_werk", provider_market="few", subsidy_terms="activity_grant", client_choice="single_provider")
+    cited = {}
+    for on in (dt.date(2019, 6, 1), dt.date(2026, 3, 1)):
+        decision = run(kb, on, **answers).decision("procedure")
+        [chosen] = [o for o in decision.options if o.option == "begrotingssubsidie"]
+        cited[on.year] = {s.ref for r in chosen.support for s in r.sources}
+    assert "rvs_2025_3399" not in cited[2019] and "awb_4_2" in cited[2019]  # Peel en Maas was given on 23 July 2025
+    assert "rvs_2025_3399" in cited[2026]

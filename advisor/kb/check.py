@@ -1,7 +1,8 @@
 """`advisor kb check`: every mistake a domain expert can make in the knowledge, with file and line.
 
 Errors stop the advisor (invalid YAML, unknown facts or options, duplicate ids, missing
-translations or sources, citations outside their seed file, rules that can never fire).
+translations or sources, a rule whose every source is a ruling from after its start,
+citations outside their seed file, rules that can never fire).
 Warnings ask for a look (questions no rule reads, a rule whose support another rule
 always cancels by excluding the option).
 """
@@ -40,7 +41,7 @@ def check(root: str | Path | None = None, seeds: str | Path | None = None) -> li
     except InputError as err:
         return [Finding("error", p) for p in err.problems]
     seeds = Path(seeds) if seeds else kb.root.parent / "shared"
-    findings = citations(kb, seeds) + unreachable(kb) + unread_questions(kb) + contradictions(kb) + strategy_knowledge(kb, seeds)
+    findings = citations(kb, seeds) + dated_citations(kb) + unreachable(kb) + unread_questions(kb) + contradictions(kb) + strategy_knowledge(kb, seeds)
     return sorted(findings, key=lambda f: (f.severity != "error", f.problem.file, f.problem.line or 0))
 
 
@@ -84,6 +85,16 @@ def citations(kb: KnowledgeBase, seeds: Path) -> list[Finding]:
                     Finding("error", Problem(r.file, f"cites {s.ref} lines {s.lines[0]}-{s.lines[1]}, but the file has {length} lines", r.id, r.line))
                 )
     return out
+
+
+def dated_citations(kb: KnowledgeBase) -> list[Finding]:
+    """A ruling is cited only in advice for a date on or after it, so every rule needs a source
+    that exists on the first day it holds."""
+    return [
+        Finding("error", Problem(r.file, f"from {r.rule.valid_from} every source it cites is a later ruling; cite one that holds then, or start the rule later", r.id, r.line))
+        for r in kb.rules
+        if not kb.cited_on(r.rule.sources, r.rule.valid_from)
+    ]
 
 
 def _period(r: LoadedRule) -> tuple[dt.date, dt.date]:
