@@ -197,7 +197,7 @@ def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advic
     others = []
     open_ = {d.dimension for d in current.decisions if d.recommended is None and d.dimension in CORE} | set(ROUTE)
     affects = {m.question: set(m.affects) for m in base.missing}
-    candidates_ = [q for q in deciding if q not in evidenced and q not in current.answers and affects[q] & open_]
+    candidates_ = [q for q in deciding if q not in evidenced and current.answers.get(q, UNKNOWN) == UNKNOWN and affects[q] & open_]
     for question in candidates_[:MAX_TRIED]:
         branches = _fork(kb, current, question, on, engine)
         if len(branches) > 1 and _decides_open(current, branches):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from advisor.errors import InputError, Problem
 from advisor.i18n import msg
@@ -43,10 +43,16 @@ class Document(Strict):
     short: str
     title: str
     publisher: str
-    date: dt.date
+    date: dt.date | None = None  # None only for an undated web page
     ruling: bool = False  # a court's decision: not cited in advice for a date before it
     file: str | None = None
     url: str | None = None
+
+    @model_validator(mode="after")
+    def _ruling_dated(self):
+        if self.ruling and self.date is None:
+            raise ValueError("a ruling needs its date")
+        return self
 
 
 class Sources(Strict):

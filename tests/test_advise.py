@@ -122,6 +122,15 @@ def test_a_missing_value_is_worked_out_per_band(kb):
     assert regimes == {(None, 750000): "regime_onderhands", (750000, None): "regime_sas"}
 
 
+def test_a_value_answered_with_dont_know_is_worked_out_per_band_like_a_missing_one(kb):
+    answers = dict(care_form="individuele_begeleiding", municipalities=1, own_organisation="none", motives=["kostenbeheersing", "sturing"])
+    for value in ("unknown", None):
+        advice = run(kb, **answers, **({"contract_value": value} if value else {}))
+        [c] = [c for c in advice.conditional if c.question == "contract_value"]
+        regimes = {dict(b.recommended)["regime"] for b in c.branches}
+        assert regimes == {"regime_onderhands", "regime_sas"}, value
+
+
 def test_without_exploring_the_advice_rests_on_the_answers_alone(kb):
     advice = advise(kb, {"care_form": "individuele_begeleiding", "terms": "set_by_municipality"}, ON, explore=False)
     assert advice.assumptions == [] and advice.conditional == []

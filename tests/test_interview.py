@@ -22,6 +22,7 @@ SCRIPT = {
     "other_care_forms": "geen",
     "contract_value": "1,2 mln",
     "municipalities": "2",
+    "regional_body": "1",
     "label_used": "aanbesteding",
     "own_organisation": "1",
     "motives": "1,6",
