@@ -397,7 +397,7 @@ def strategy(
     from advisor.loader import load_knowledge
     from advisor.render import strategy_text
     from advisor.render.strategy import build, outputs
-    from advisor.render.words import clean
+    from advisor.safe import one_line
     from advisor.strategy import strategy_file
     from advisor.strategy_knowledge import load_strategy_knowledge
 
@@ -412,7 +412,7 @@ def strategy(
         if output:
             for name, data in files.items():
                 write_atomic(output / name, data)
-                out.print(clean(str(output / name)), markup=False, highlight=False)
+                out.print(one_line(str(output / name)), markup=False, highlight=False)
         else:
             suffix = ".md" if format == StrategyFormat.markdown else ".html"
             out.out(files[file.stem + suffix].decode("utf-8"), end="", highlight=False)

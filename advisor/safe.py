@@ -19,6 +19,7 @@ from rich.markup import escape
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029" + _BIDI + "]")
 _IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029" + _BIDI + "]")  # json.dumps escapes the rest
+_SPACE = re.compile(r"\s+")
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>|#])")
 FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their full-width forms
 
@@ -32,6 +33,12 @@ def clean(text: object) -> str:
     """One line of text with every control, line-breaking and bidi character written out
     as an escape (`\\x1b`), so it is shown, never obeyed."""
     return _UNSAFE.sub(_visible, str(text))
+
+
+def one_line(text: object) -> str:
+    """`clean`, after collapsing whitespace (line breaks included) to single spaces: for titles,
+    labels and table cells that must stay on one line."""
+    return clean(_SPACE.sub(" ", str(text)).strip())
 
 
 def needs_cleaning(text: str) -> bool:

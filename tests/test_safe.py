@@ -41,6 +41,7 @@ def no_control(text: str) -> None:
 
 def test_clean_writes_controls_out_and_markup_and_markdown_are_escaped():
     assert safe.clean("a\x1b[2Jb\nc\u202e") == "a\\x1b[2Jb\\x0ac\\u202e"
+    assert safe.one_line("  a\n\tb \x1b[2J\u202e ") == "a b \\x1b[2J\\u202e"  # whitespace collapsed, the rest written out
     assert safe.markup("[link=http://x]y[/link]") == "\\[link=http://x]y\\[/link]"
     assert safe.markdown("[klik](http://x) *z* <b>|") == "\\[klik\\](http://x) \\*z\\* \\<b\\>\\|"
     assert json.loads(safe.json_text({"a": "\x1b\x9b\u202e"})) == {"a": "\x1b\x9b\u202e"}

@@ -14,18 +14,19 @@ from advisor.decision import reason
 from advisor.i18n import Lang, t
 from advisor.knowledge import KnowledgeBase
 from advisor.render.view import mark, source
-from advisor.render.words import clean, w
+from advisor.render.words import w
+from advisor.safe import one_line
 from advisor.strategy_knowledge import StrategyKnowledge
 
 
 def build(c: Comparison, kb: KnowledgeBase, sk: StrategyKnowledge, lang: Lang) -> dict:
     options = {o.id: t(o.name, lang) for d in kb.dimensions.values() for o in d.options}
-    labels = {u.key: clean(u.label) for v in c.variants for u in v.units}
+    labels = {u.key: one_line(u.label) for v in c.variants for u in v.units}
     criteria = {x.id: x for x in sk.board.criteria}
     on = c.variants[0].units[0].advice.as_of
     return {
         "language": lang,
-        "variants": [{"name": clean(v.name), "file": v.path} for v in c.variants],
+        "variants": [{"name": one_line(v.name), "file": v.path} for v in c.variants],
         "rows": [
             {
                 "unit": labels[r.key] if r.key else "",
@@ -51,7 +52,7 @@ def build(c: Comparison, kb: KnowledgeBase, sk: StrategyKnowledge, lang: Lang) -
                         "items": [
                             {
                                 "points": i.score.points,
-                                "unit": clean(i.unit),
+                                "unit": one_line(i.unit),
                                 "basis": _basis(i.score, kb, options, lang),
                                 "because": t(i.score.because, lang),
                                 "sources": [source(s, kb, lang) for s in i.score.sources],

@@ -8,7 +8,8 @@ from typing import Any
 from advisor.i18n import Lang, money, t
 from advisor.knowledge import KnowledgeBase
 from advisor.render.view import _reason, after_review, mark, source, shown
-from advisor.render.words import clean, w
+from advisor.render.words import w
+from advisor.safe import one_line
 from advisor.strategy import Finding, SegmentResult, Strategy
 from advisor.strategy_knowledge import StrategyKnowledge
 
@@ -21,18 +22,18 @@ def build(strategy: Strategy, kb: KnowledgeBase, sk: StrategyKnowledge, lang: La
     p = strategy.portfolio
     segments = strategy.segments
     return {
-        "title": clean(p.portfolio),
-        "heading": _heading(clean(p.portfolio), lang),
-        "region": clean(p.region),
-        "description": clean(p.description or ""),
-        "source": clean(p.source or ""),
+        "title": one_line(p.portfolio),
+        "heading": _heading(one_line(p.portfolio), lang),
+        "region": one_line(p.region),
+        "description": one_line(p.description or ""),
+        "source": one_line(p.source or ""),
         "file": strategy.path,
         "as_of": strategy.as_of.isoformat(),
         "start": p.start.isoformat(),
         "reviewed": strategy.reviewed.isoformat(),
         "draft": w("draft", lang) + after_review(strategy.as_of, strategy.reviewed, lang),
         "language": lang,
-        "goals": [clean(g) for g in p.goals],
+        "goals": [one_line(g) for g in p.goals],
         "summary": [_row(s, kb, names, lang) for s in segments],
         "kraljic": _kraljic(strategy, kb, names, lang),
         "findings": [_finding(f, strategy, kb, names, lang) for f in strategy.findings],
@@ -91,7 +92,7 @@ def _row(s: SegmentResult, kb: KnowledgeBase, names: _Names, lang: Lang) -> dict
     out_of_scope = s.advice.status == "out_of_scope"
     return {
         "id": s.id,
-        "name": clean(s.name),
+        "name": one_line(s.name),
         "care_forms": [names.forms[c] for c in s.loaded.segment.care_forms],
         "status": s.advice.status,
         "route": [] if out_of_scope else _route(s, names, lang),
@@ -106,7 +107,7 @@ def _kraljic(strategy: Strategy, kb: KnowledgeBase, names: _Names, lang: Lang) -
     points = [
         {
             "id": s.id,
-            "name": clean(s.name),
+            "name": one_line(s.name),
             "x": s.position[0],
             "y": s.position[1],
             "spend": s.loaded.spend,
@@ -120,7 +121,7 @@ def _kraljic(strategy: Strategy, kb: KnowledgeBase, names: _Names, lang: Lang) -
     return {
         "points": points,
         "quadrants": [{"option": o.id, "name": t(o.name, lang), "strategy": t(o.definition, lang)} for o in dim.options],
-        "not_placed": [clean(s.name) for s in strategy.segments if not s.position],
+        "not_placed": [one_line(s.name) for s in strategy.segments if not s.position],
         "labels": {k: w(k, lang) for k in ("impact_low", "impact_high", "risk_low", "risk_high", "financial_impact", "supply_risk", "kraljic")},
         "quadrant_names": [names.option(o, lang) for o in QUADRANTS],
     }
@@ -133,17 +134,17 @@ def _join(items: list[str], lang: Lang) -> str:
 
 
 def _finding(f: Finding, strategy: Strategy, kb: KnowledgeBase, names: _Names, lang: Lang) -> dict:
-    seg = lambda ids: _join([clean(strategy.segment(i).name) for i in ids], lang)  # noqa: E731
+    seg = lambda ids: _join([one_line(strategy.segment(i).name) for i in ids], lang)  # noqa: E731
     detail = ""
     if f.regimes:
-        detail = "; ".join(f"{clean(strategy.segment(i).name)}: {names.option(o, lang)}" for i, o in f.regimes)
+        detail = "; ".join(f"{one_line(strategy.segment(i).name)}: {names.option(o, lang)}" for i, o in f.regimes)
     elif f.conflict:
         detail = f"{seg(f.others)} — {t(f.conflict.text, lang)}"
     elif f.others:
         detail = seg(f.others)
     values = {
         "segments": seg(f.segments),
-        "providers": _join([clean(p) for p in f.providers], lang),
+        "providers": _join([one_line(p) for p in f.providers], lang),
         "detail": detail,
         "total": money(f.total, lang) if f.total is not None else "",
         "threshold": money(f.threshold, lang) if f.threshold is not None else "",
@@ -165,7 +166,7 @@ def _plan(s: SegmentResult, sk: StrategyKnowledge, kb: KnowledgeBase, lang: Lang
     phases = sk.phases
     return {
         "id": s.id,
-        "segment": clean(s.name),
+        "segment": one_line(s.name),
         "route": t(plan.route.name, lang),
         "route_id": plan.route.id,
         "begin": plan.begin.isoformat(),
@@ -197,7 +198,7 @@ def _documents(strategy: Strategy, kb: KnowledgeBase, lang: Lang) -> list[dict]:
         if not s.plan:
             continue
         entry = routes.setdefault(s.plan.route.id, {"route": t(s.plan.route.name, lang), "segments": [], "items": {}})
-        entry["segments"].append(clean(s.name))
+        entry["segments"].append(one_line(s.name))
         for item in s.documents:
             entry["items"].setdefault(item.id, {
                 "id": item.id,
@@ -217,7 +218,7 @@ def _comparison(s: SegmentResult, names: _Names, lang: Lang) -> dict:
 
     return {
         "id": s.id,
-        "segment": clean(s.name),
+        "segment": one_line(s.name),
         "rows": [
             {
                 "dimension": c.dimension,
@@ -225,7 +226,7 @@ def _comparison(s: SegmentResult, names: _Names, lang: Lang) -> dict:
                 "expected": label(c.dimension, c.expected),
                 "got": label(c.dimension, c.got),
                 "agrees": c.agrees,
-                "note": clean(c.note) if c.note else "",
+                "note": one_line(c.note) if c.note else "",
             }
             for c in s.comparisons
         ],
@@ -237,10 +238,10 @@ def _detail(s: SegmentResult, strategy: Strategy, kb: KnowledgeBase, names: _Nam
     once = {r.rule for r in strategy.once}
     return {
         "id": s.id,
-        "name": clean(s.name),
-        "source": clean(s.loaded.segment.source or ""),
-        "goals": [clean(g) for g in s.loaded.segment.goals],
-        "providers": [clean(p) for p in s.loaded.segment.providers],
+        "name": one_line(s.name),
+        "source": one_line(s.loaded.segment.source or ""),
+        "goals": [one_line(g) for g in s.loaded.segment.goals],
+        "providers": [one_line(p) for p in s.loaded.segment.providers],
         "spend": money(s.loaded.spend, lang) if s.loaded.spend else "",
         "clients": s.loaded.segment.clients,
         "answers": [
