@@ -424,6 +424,7 @@ def reason_through(
 def deciding(kb: KnowledgeBase, missing: list[Missing], dimension: str) -> list[str]:
     """The missing questions that bear on `dimension`, those that could decide it first: a question
     that alone keeps a rule supporting one of its options from firing, the heaviest such rule first."""
+
     def strength(m: Missing) -> int:
         weights = [kb.rule[r].rule.then.weight for r in m.rules if dimension in kb.rule[r].rule.then.support]
         return max(weights, default=-1)

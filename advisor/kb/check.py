@@ -90,8 +90,9 @@ def citations(kb: KnowledgeBase, seeds: Path) -> list[Finding]:
 def dated_citations(kb: KnowledgeBase) -> list[Finding]:
     """A ruling is cited only in advice for a date on or after it, so every rule needs a source
     that exists on the first day it holds."""
+    message = "from {} every source it cites is a later ruling; cite one that holds then, or start the rule later"
     return [
-        Finding("error", Problem(r.file, f"from {r.rule.valid_from} every source it cites is a later ruling; cite one that holds then, or start the rule later", r.id, r.line))
+        Finding("error", Problem(r.file, message.format(r.rule.valid_from), r.id, r.line))
         for r in kb.rules
         if not kb.cited_on(r.rule.sources, r.rule.valid_from)
     ]
