@@ -88,6 +88,17 @@ def test_half_a_million_stays_below_the_social_services_threshold(kb, tmp_path):
     assert regime["recommended"] == "regime_onderhands"
 
 
+def test_an_unquoted_dutch_amount_with_one_group_of_thousands_is_not_read_as_a_fraction(kb, tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("scenario: x\nas_of: 2026-06-01\nanswers:\n  care_form: jeugd_ggz\n"
+                    "  contract_value: 900.000\n  selection: select\n", encoding="utf-8")
+    view = json.loads(CliRunner().invoke(app, ["advise", str(path), "--format", "json"]).output)
+    assert [a["shown"] for a in view["answers"] if a["question"] == "contract_value"] == ["€ 900.000"]
+    assert next(d for d in view["decisions"] if d["dimension"] == "regime")["recommended"] == "regime_sas"
+    [msg] = problems(kb, tmp_path, "scenario: x\nanswers:\n  municipalities: 1.500\n")
+    assert "answers.municipalities" in msg and "'1.500'" in msg  # a count is never read as 1.5
+
+
 def test_a_synonym_names_the_option_to_use(kb, tmp_path):
     [msg] = problems(kb, tmp_path, "scenario: x\nanswers:\n  care_form: logeeropvang\n")
     assert msg.endswith("'logeeropvang' is a synonym of 'kortdurend_verblijf'")
