@@ -39,6 +39,7 @@ class Assumption:
     reasons: tuple[Reason, ...]  # the rules that presume it
     band: tuple[float | None, float | None] | None = None  # amounts: the band assumed, [low, high)
     against: tuple[Reason, ...] = ()  # rules that point to another answer, outweighed
+    grounds: tuple[str, ...] = ()  # the answered questions through which those rules hold
 
 
 @dataclass(frozen=True)
@@ -213,11 +214,27 @@ def _explore(kb: KnowledgeBase, base: Advice, on: dt.date, engine: str) -> Advic
             current = reason_through(kb, {**base.answers, **assumed}, on, base.scenario, base.path, engine, assumed)
     if assumed:
         current.answers = dict(base.answers)
-        current.assumptions = [Assumption(q, v, *why) for (q, v), why in zip(assumed.items(), reasons)]
+        current.assumptions = [
+            Assumption(q, v, *why, grounds(kb, [r.rule for r in why[0]], base.answers, on)) for (q, v), why in zip(assumed.items(), reasons)
+        ]
         gone = [m for m in base.missing if m.question in assumed]
         current.missing = gone + [m for m in current.missing if m.question not in assumed]
     current.conditional = conditional
     return current
+
+
+def grounds(kb: KnowledgeBase, rule_ids: list[str], answers: dict[str, Any], on: dt.date) -> tuple[str, ...]:
+    """The answered questions through which the rules hold: per rule, the answered questions
+    tested by the first of its alternatives that holds on the answers."""
+    facts = index_facts(to_facts(answers))
+    found: list[str] = []
+    for rule_id in rule_ids:
+        for conj in kb.resolved(kb.rule[rule_id], on):
+            asked = [t for t in conj if t.fact in kb.questions]
+            if len(asked) == len(conj) and all(conditions.holds(t, facts) for t in asked):
+                found += [t.fact for t in asked if t.fact in facts]
+                break
+    return tuple(dict.fromkeys(found))
 
 
 def _routes(c: Conditional) -> list:
@@ -421,16 +438,21 @@ def reason_through(
     return result
 
 
-def deciding(kb: KnowledgeBase, missing: list[Missing], dimension: str) -> list[str]:
-    """The missing questions that bear on `dimension`, those that could decide it first: a question
-    that alone keeps a rule supporting one of its options from firing, the heaviest such rule first."""
+def deciding(advice: Advice, kb: KnowledgeBase, dimension: str) -> list[str]:
+    """The open questions that bear on `dimension`, those that could decide it first: a question
+    whose worked-out answers give it advice, then one that alone keeps a rule supporting one of
+    its options from firing, the heaviest such rule first. Where the dimension has no advice, an
+    assumed answer is already in and is left out."""
+    proven = {c.question for c in advice.conditional if any(dict(b.recommended).get(dimension) for b in c.branches)}
+    decision = advice.decision(dimension)
+    assumed = {a.question for a in advice.assumptions} if decision is None or decision.recommended is None else set()
 
-    def strength(m: Missing) -> int:
+    def strength(m: Missing) -> tuple[bool, int]:
         weights = [kb.rule[r].rule.then.weight for r in m.rules if dimension in kb.rule[r].rule.then.support]
-        return max(weights, default=-1)
+        return m.question in proven, max(weights, default=-1)
 
-    bearing = [m for m in missing if dimension in m.affects]
-    return [m.question for m in sorted(bearing, key=lambda m: -strength(m))]
+    bearing = [m for m in advice.missing if m.question not in assumed and (dimension in m.affects or m.question in proven)]
+    return [m.question for m in sorted(bearing, key=strength, reverse=True)]
 
 
 def last_stage(kb: KnowledgeBase, dimension: str) -> str | None:

@@ -135,8 +135,23 @@ def test_a_dimension_without_advice_names_the_questions_that_could_decide_it_fir
     section = text.split("## Procedure: geen advies")[1].split("\n## ")[0]
     listed = re.findall(r"^- (.+)$", section.split("*en nog")[0], re.M)
     assert section.startswith("\n\nGeen regel ondersteunt nog een optie. Deze vragen kunnen het beslissen:")
-    assert len(listed) == 2 and "Kunnen nieuwe aanbieders tijdens de looptijd toetreden?" in listed  # continuous accession: a DAS
-    bearing = [m for m in advice.missing if "procedure" in m.affects]
-    assert f"*en nog {len(bearing) - 2} vragen die meetellen (zie de ontbrekende antwoorden)*" in section
+    assert len(listed) == 2 and "Hoe komen de voorwaarden en tarieven tot stand?" in listed  # its answers are worked out above
+    [procedure] = [d for d in render.view.build(advice, kb, "nl")["decisions"] if d["dimension"] == "procedure"]
+    assert f"*en nog {len(procedure['missing']) - 2} vragen die meetellen (zie de ontbrekende antwoorden)*" in section
     html = render.to_string(advice, kb, "html", "en")
     assert "These questions could decide it:" in html and html.count("other questions that bear on it") >= 1
+
+
+def test_an_assumption_names_the_answers_it_rests_on_and_no_open_dimension_contradicts_the_branches(kb, tmp_path):
+    path = tmp_path / "early.yaml"
+    path.write_text("scenario: e\nas_of: 2026-06-01\nanswers:\n  care_form: dagbesteding\n  municipalities: 4\n"
+                    "  budget_share: medium\n  area_based: false\n  motives: [kwaliteit, continuiteit]\n", encoding="utf-8")
+    advice = advise_file(kb, path)
+    [value] = [a for a in advice.assumptions if a.question == "contract_value"]
+    assert value.grounds == ("budget_share",)  # not the area, which was answered no
+    text = render.to_string(advice, kb, "markdown", "nl")
+    assert "Uw antwoorden die daarop wijzen: Welk deel van het budget" in text
+    view = render.view.build(advice, kb, "nl")
+    for d in (d for d in view["decisions"] if d["recommended"] is None):  # what the branches show decides, is named first
+        deciding = {c.question for c in advice.conditional if any(dict(b.recommended).get(d["dimension"]) for b in c.branches)}
+        assert set(d["missing"][: len(deciding)]) == deciding, d["dimension"]

@@ -24,7 +24,7 @@ def render(view: dict) -> str:
     for a in view["assumptions"]:
         because = "; ".join(r["title"] for r in a["reasons"])
         out += [f"**{msg('report.assumption', lang)}:** {a['text']} → **{a['shown']}**  ",
-                f"*{msg('report.assumption_intro', lang)} ({msg('report.because_of', lang)}: {because}).{' ' + a['against'] if a['against'] else ''}*", ""]
+                f"*{msg('report.assumption_intro', lang)} ({msg('report.because_of', lang)}: {because}).{' ' + md(a['grounds']) if a['grounds'] else ''}{' ' + a['against'] if a['against'] else ''}*", ""]
     out += _reasons(msg("report.warnings", lang), view["warnings"], lang, severity=True)
     for d in view["decisions"]:
         out += _decision(d, lang)

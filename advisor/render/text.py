@@ -27,7 +27,7 @@ def render(view: dict, console: Console) -> None:
     for a in view["assumptions"]:
         because = "; ".join(r["title"] for r in a["reasons"])
         console.print(f"\n[bold yellow]{msg('report.assumption', lang)}:[/bold yellow] {escape(a['text'])} → [bold]{escape(a['shown'])}[/bold]")
-        against = f" {escape(a['against'])}" if a["against"] else ""
+        against = "".join(f" {escape(a[k])}" for k in ("grounds", "against") if a[k])
         console.print(f"  [dim]{msg('report.assumption_intro', lang)} ({msg('report.because_of', lang)}: {escape(because)}).{against}[/dim]")
     for c in view["conditional"]:
         console.print(f"\n[bold]{msg('report.depends_on', lang)}:[/bold] {escape(c['text'])}")

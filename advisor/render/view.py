@@ -32,7 +32,7 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
         "disclaimer": msg("report.disclaimer", lang) + after_review(advice.as_of, advice.reviewed, lang),
         "answers": [_answer(kb, names, q, v, lang) for q, v in advice.answers.items()],
         "decisions": [
-            {**_decision(d, names, kb, lang, advice.missing), "assumed": d.dimension in assumed, "provisional": d.dimension in provisional}
+            {**_decision(d, names, kb, lang, advice), "assumed": d.dimension in assumed, "provisional": d.dimension in provisional}
             for d in advice.decisions
         ],
         "assumptions": [
@@ -42,6 +42,9 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
                 "value": a.value,
                 "shown": _band_label(kb, a.question, a.band, lang) if a.band else shown(kb, a.question, a.value, lang),
                 "reasons": [_reason(r, kb, lang) for r in a.reasons],
+                "grounds": msg("report.evidence_grounds", lang, answers="; ".join(
+                    f"{t(kb.questions[q].text, lang)} → {shown(kb, q, advice.answers[q], lang)}" for q in a.grounds
+                )) if a.grounds else "",
                 "against": msg("report.evidence_against", lang, rules="; ".join(t(r.title, lang) for r in a.against)) if a.against else "",
             }
             for a in advice.assumptions
@@ -305,7 +308,7 @@ def _band_label(kb: KnowledgeBase, qid: str, band: tuple, lang: Lang) -> str:
     return f"{fmt(low)} {msg('report.to', lang)} {fmt(high)}"
 
 
-def _decision(d, names, kb, lang, missing) -> dict:
+def _decision(d, names, kb, lang, advice: Advice) -> dict:
     return {
         "dimension": d.dimension,
         "name": names.dimension(d.dimension),
@@ -326,7 +329,7 @@ def _decision(d, names, kb, lang, missing) -> dict:
         ],
         "excluded": _excluded(d, names, kb, lang),
         "context": [_figure(f, kb, lang) for f in d.context],
-        "missing": (bearing := deciding(kb, missing, d.dimension)),
+        "missing": (bearing := deciding(advice, kb, d.dimension)),
         "missing_text": [t(kb.questions[q].text, lang) for q in bearing],
     }
 
