@@ -85,6 +85,8 @@ def normalise(question: Question, value: Any, choices: list[str]) -> Any:
             return UNKNOWN
         raise AnswerError(msg("error.no_unknown"))
     kind = question.type
+    if kind in ("choice", "multi"):
+        value = [_as_id(v, choices) for v in value] if isinstance(value, list) else _as_id(value, choices)
     if kind == "choice":
         if not isinstance(value, str) or value not in choices:
             raise AnswerError(msg("error.not_an_option", value=repr(value), allowed=", ".join(choices)))
@@ -117,6 +119,15 @@ def normalise(question: Question, value: Any, choices: list[str]) -> Any:
             raise AnswerError(msg("error.expected_whole", value=repr(value)))
         return int(value)
     return int(value) if value == int(value) else value
+
+
+def _as_id(value: Any, choices: list[str]) -> Any:
+    """'Jeugd-GGZ' or 'beheersbaar aanbod' -> the option id it spells (jeugd_ggz, beheersbaar_aanbod);
+    anything else is returned as it is, for the error to name."""
+    if isinstance(value, str) and value not in choices:
+        spelled = re.sub(r"[\s-]+", "_", value.strip().lower())
+        return spelled if spelled in choices else value
+    return value
 
 
 def _short(value: Any) -> str:

@@ -233,6 +233,8 @@ def _problem(doc: YamlDoc, loc: Loc, error: dict) -> Problem:
         message = msg("error.unknown_key")
     elif error["type"] == "missing":
         message = msg("error.required")
+    elif error["type"].startswith(("date_", "datetime_")) and found is not None:
+        message = msg("error.not_a_date", value=found)
     elif found is None:
         message = msg("error.empty_value")
     elif not isinstance(found, (dict, list)):

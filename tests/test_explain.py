@@ -176,7 +176,7 @@ def test_the_how_tree_shows_a_shared_subtree_once():
 def test_whatif_markdown_is_a_table_and_mermaid_a_chart():
     args = ["whatif", str(example("kortdurend_verblijf_onder_drempel")), "--set", "contract_value=2000000"]
     md = runner.invoke(app, [*args, "--format", "markdown"]).output
-    assert "| | Voor | Na |" in md and "| Regime | Onder de drempel: eigen inkoopbeleid | SAS-regime |" in md
+    assert "| | Voor | Na |" in md and "| Regime | Onder de drempel: eigen inkoopbeleid | SAS-regime (sociale en andere specifieke diensten) |" in md
     chart = runner.invoke(app, [*args, "--format", "mermaid"]).output
     assert chart.startswith("flowchart LR") and "answers --> decisions" in chart and "Regime: Onder de drempel" in chart
 

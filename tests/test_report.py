@@ -28,7 +28,7 @@ def test_the_report_opens_with_a_summary_of_the_route(kb):
     text = report(kb, "mlw_ambulant.yaml")
     assert text.index("## Samenvatting") < text.index("| | Aanbevolen | Opmerking |") < text.index("## Waarschuwingen")
     summary = text.split("## Samenvatting")[1].split("| |")[0]
-    assert "Aanbevolen route: Overheidsopdracht, binnen het juridisch kader SAS-regime, met als procedure" in summary
+    assert "Aanbevolen route: Overheidsopdracht, binnen het juridisch kader SAS-regime (sociale en andere specifieke diensten), met als procedure" in summary
     assert "**Belangrijkste redenen**" in summary and "**Waarschuwingen die ertoe doen**" in summary
     assert "**Omschrijving:** Ruim de helft" in text and "**Bron:** seeds/004" in text
 

@@ -158,3 +158,14 @@ def test_a_batch_with_an_impossible_date_goes_on(tmp_path):
     result = CliRunner().invoke(app, ["batch", str(tmp_path), str(example), "--lang", "en"])
     assert result.exit_code == 1 and "3 scenarios: 1 advised, 0 outside the knowledge, 2 failed" in result.output
     assert "bad.yaml:2 as_of: cannot read value: '2026-02-30': day is out of range for month" in result.stderr
+
+
+def test_an_option_spelled_with_capitals_spaces_or_hyphens_is_read_as_its_id(kb, tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("scenario: x\nanswers:\n  care_form: Jeugd-GGZ\n  motives: [beheersbaar aanbod]\n", encoding="utf-8")
+    assert load_scenario(kb, path).answers == {"care_form": "jeugd_ggz", "motives": ["beheersbaar_aanbod"]}
+
+
+def test_a_date_written_the_dutch_way_is_refused_in_the_catalogue_s_words(kb, tmp_path):
+    [msg] = problems(kb, tmp_path, "scenario: x\nas_of: 01-01-2027\nanswers:\n  care_form: dagbesteding\n")
+    assert msg.endswith("as_of: '01-01-2027' is not a date; write YYYY-MM-DD") and "Input should" not in msg
