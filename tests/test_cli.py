@@ -126,6 +126,7 @@ def test_without_a_date_the_advice_is_for_today_in_amsterdam_whatever_the_time_z
     assert dates == {dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date().isoformat()}
     assert "(vandaag in Europe/Amsterdam)" in invoke("advise", path).output
     assert "(today in Europe/Amsterdam)" in invoke("advise", path, "--format", "markdown", "--lang", "en").output
+    assert "(vandaag in Europe/Amsterdam)" in invoke("advise", path, "--format", "html").output
     assert "vandaag in" not in invoke("advise", EXAMPLE).output  # a dated scenario says nothing of the clock
 
 

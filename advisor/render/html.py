@@ -10,7 +10,7 @@ from typing import Iterable, Iterator
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from advisor.i18n import msg
+from advisor.i18n import msg, today
 from advisor.render.view import caveat, flag, undecided
 from advisor.safe import clean, needs_cleaning
 from advisor.render.markdown import fired
@@ -62,6 +62,7 @@ def environment() -> Environment:
     env.globals["flag"] = flag
     env.globals["caveat"] = caveat
     env.globals["undecided"] = undecided
+    env.globals["today"] = today
     return env
 
 
