@@ -80,6 +80,7 @@ def _decision(d: dict, lang) -> list[str]:
     mark = f" ({_flag(d, lang)})" if d["recommended"] is not None and _flag(d, lang) else ""
     out = [f"## {d['name']}: {d['recommended_name'] or msg('report.no_advice', lang)}{mark}", ""]
     out += [f"*{note}*", ""] if (note := caveat(d, lang)) else []
+    out += [f"*{msg('report.definition', lang)}:* {d['definition']}", ""] if d["definition"] else []
     if d["recommended"] is None:
         head, questions, more = undecided(d, lang)
         out += [head, ""] + ([f"- {q}" for q in questions] + [""] if questions else []) + ([f"*{more}*", ""] if more else [])

@@ -228,10 +228,18 @@ class _Names:
     def option(self, dim: str, option: str) -> str:
         return _option_names(self.kb, self.lang)[option]
 
+    def definition(self, option: str) -> str:
+        return _option_definitions(self.kb, self.lang)[option]
+
 
 @lru_cache(maxsize=8)
 def _option_names(kb: KnowledgeBase, lang: Lang) -> dict[str, str]:
     return {o.id: t(o.name, lang) for d in kb.dimensions.values() for o in d.options}
+
+
+@lru_cache(maxsize=8)
+def _option_definitions(kb: KnowledgeBase, lang: Lang) -> dict[str, str]:
+    return {o.id: t(o.definition, lang) for d in kb.dimensions.values() for o in d.options}
 
 
 @lru_cache(maxsize=256)
@@ -314,6 +322,7 @@ def _decision(d, names, kb, lang, advice: Advice) -> dict:
         "name": names.dimension(d.dimension),
         "recommended": d.recommended,
         "recommended_name": names.option(d.dimension, d.recommended) if d.recommended else None,
+        "definition": names.definition(d.recommended) if d.recommended else None,
         "close_call": d.close_call,
         "options": [
             {
