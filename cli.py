@@ -1,9 +1,6 @@
 """The `advisor` command: parse arguments, call the library, render, return an exit code."""
 
-from __future__ import annotations
-
 import datetime as dt
-import json
 import os
 import sys
 from contextlib import contextmanager
@@ -20,9 +17,8 @@ try:  # typer carries its own copy of click in newer versions
 except ImportError:  # pragma: no cover - older typer on click
     import click.exceptions as click_errors
 
-from advisor import clock, i18n
+from advisor import i18n
 from advisor.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERNAL, AdvisorError, InputError, UserError
-from advisor.files import write_atomic
 from advisor.i18n import message, msg
 from advisor.safe import json_text, markup
 
@@ -91,28 +87,47 @@ def _help_in_language(root) -> None:
 
 
 def _rich_help():
-    """typer's rich help, imported without rich.markdown (markdown-it: a third of the time
-    `--help` takes). Our help texts are rich markup, never Markdown, so a stand-in takes the
-    class's place while typer imports; called, it hands over to the real class."""
-    if "typer.rich_utils" not in sys.modules and "rich.markdown" not in sys.modules:
+    """typer's rich help, imported without rich.markdown (markdown-it) and rich.traceback
+    (pygments): together half the time `--help` takes. Our help texts are rich markup, never
+    Markdown, and typer shows a rich traceback only with pretty exceptions, which are off; so
+    stand-ins take the classes' places while typer imports, and hand over to the real classes
+    if they are ever used."""
+    if "typer.rich_utils" not in sys.modules:
         import types
 
-        sys.modules["rich.markdown"] = stand_in = types.ModuleType("rich.markdown")
-        stand_in.Markdown = _Markdown
+        stand_ins = {module: name for module, name in (("rich.markdown", "Markdown"), ("rich.traceback", "Traceback"))
+                     if module not in sys.modules}
+        for module, name in stand_ins.items():
+            sys.modules[module] = stand_in = types.ModuleType(module)
+            setattr(stand_in, name, _stand_in(module, name))
         try:
             import typer.rich_utils  # noqa: F401
         finally:
-            del sys.modules["rich.markdown"]
+            for module in stand_ins:
+                del sys.modules[module]
     from typer import rich_utils
 
     return rich_utils
 
 
-class _Markdown:
-    def __new__(cls, *args, **kwargs):
-        from rich.markdown import Markdown
+def _stand_in(module: str, name: str) -> type:
+    """A class that makes, and looks things up on, the class `name` of `module`, imported when first used."""
 
-        return Markdown(*args, **kwargs)
+    def real():
+        import importlib
+
+        return getattr(importlib.import_module(module), name)
+
+    class Forward(type):
+        def __getattr__(cls, attr):
+            return getattr(real(), attr)
+
+    class StandIn(metaclass=Forward):
+        def __new__(cls, *args, **kwargs):
+            return real()(*args, **kwargs)
+
+    StandIn.__name__ = StandIn.__qualname__ = name
+    return StandIn
 
 
 def _lang_in(args: list[str]) -> str:
@@ -274,6 +289,14 @@ def _drop_output() -> None:
             pass
 
 
+def write_atomic(path: Path, data) -> None:
+    """advisor.files.write_atomic, imported by the commands that write (tempfile and its
+    imports are not needed for the help)."""
+    from advisor.files import write_atomic as write
+
+    write(path, data)
+
+
 def _date(value: str | None) -> dt.date | None:
     if value is None:
         return None
@@ -393,7 +416,6 @@ def strategy(
     knowledge: KnowledgeOption = None,
 ) -> None:
     """A procurement strategy for a whole portfolio: routes per segment, Kraljic matrix, checks, planning, documents."""
-    from advisor.files import write_atomic
     from advisor.loader import load_knowledge
     from advisor.render import strategy_text
     from advisor.render.strategy import build, outputs
@@ -465,6 +487,7 @@ def ask(
     knowledge: KnowledgeOption = None,
 ) -> None:
     """Answer questions one at a time and get the advice; every answer is saved at once."""
+    from advisor import clock
     from advisor.interview import Interview, session
     from advisor.loader import load_knowledge
     from advisor.scenario import load_scenario
@@ -492,6 +515,8 @@ def _read(prompt: str) -> str | None:
 
 
 def _new_file(lang: str) -> Path:
+    from advisor import clock
+
     stem = f"{'antwoorden' if lang == 'nl' else 'answers'}-{clock.today().isoformat()}"
     path, n = Path(f"{stem}.yaml"), 1
     while path.exists():
@@ -627,6 +652,8 @@ def schema(knowledge: KnowledgeOption = None) -> None:
     from advisor.schema import scenario_schema
 
     with handled():
+        import json
+
         out.out(json.dumps(scenario_schema(load_knowledge(knowledge)), ensure_ascii=False, indent=2), highlight=False)
 
 
