@@ -38,6 +38,7 @@ class Commands(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         args = list(sys.argv[1:] if args is None else args)
+        _plain_values_first(self)
         with i18n.using(_lang_in(args)):
             if "-h" in args or "--help" in args or len(args) < 2:  # only the help shows these texts (also a bare group)
                 _help_in_language(self)
@@ -52,6 +53,84 @@ class Commands(TyperGroup):
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _plain_values_first(command) -> None:
+    """Typer (from 0.26) turns each value into its type with a pydantic TypeAdapter, which
+    imports all of pydantic (a third of the time to the first question of `ask`) to read a
+    name or a language. The values that need no checking are taken here as they are: a value
+    not given, a text, a language or format spelled as its option, the path of a file that
+    does not exist yet. Any other value goes to typer's own conversion, so its checks and
+    messages stay typer's. Typer without that conversion is left alone."""
+    for param in command.params:
+        _plain_first(param)
+    made = command.get_help_option  # the help option is made when a command runs
+
+    def help_option(ctx, made=made):
+        option = made(ctx)
+        if option is not None:
+            _plain_first(option)
+        return option
+
+    command.get_help_option = help_option
+    for sub in getattr(command, "commands", {}).values():
+        _plain_values_first(sub)
+
+
+def _plain_first(param) -> None:
+    if hasattr(param, "get_runtime_param") and hasattr(param, "type_descriptor") and not isinstance(param.get_runtime_param, _PlainFirst):
+        param.get_runtime_param = _PlainFirst(param, param.get_runtime_param)
+
+
+class _PlainFirst:
+    """Stands in for typer's runtime parameter: plain values here, the rest to typer's."""
+
+    def __init__(self, param, typers):
+        self.param, self.typers = param, typers
+
+    def __call__(self):  # param.get_runtime_param()
+        return self
+
+    def coerce(self, value, param, ctx):
+        plain = _plain(self.param, value, ctx)
+        return self.typers().coerce(value, param=param, ctx=ctx) if plain is _NOT_PLAIN else plain
+
+
+_NOT_PLAIN = object()
+
+
+def _plain(param, value, ctx):
+    """The value as typer would convert it, when that takes no checking; else _NOT_PLAIN."""
+    info = getattr(param.type_descriptor, "parameter_info", None)
+    kind = getattr(param.type_descriptor, "annotation", None)
+    if info is None or getattr(param.type_descriptor, "file_annotation", True) is not None or info.parser is not None:
+        return _NOT_PLAIN
+    if value is None:
+        return () if param.multiple or param.nargs == -1 else None
+    if param.multiple or param.nargs != 1:
+        return _NOT_PLAIN
+    if isinstance(kind, type) and issubclass(kind, Enum) and isinstance(value, kind):  # a default
+        return value
+    if type(value) is not str:
+        return _NOT_PLAIN
+    try:
+        value.encode("utf-8")  # not a name with undecodable bytes (surrogates): typer refuses those
+    except UnicodeEncodeError:
+        return _NOT_PLAIN
+    if kind is str:
+        return value
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        if info.case_sensitive and getattr(ctx, "token_normalize_func", None) is None:
+            return next((choice for choice in kind if choice.value == value), _NOT_PLAIN)
+        return _NOT_PLAIN
+    if kind is Path and not (info.path_type or info.resolve_path or info.allow_dash or info.exists):
+        try:
+            os.stat(value)
+        except OSError:
+            return Path(value)  # nothing there to check
+        except ValueError:
+            return _NOT_PLAIN
+    return _NOT_PLAIN
 
 
 def _help_in_language(root) -> None:
