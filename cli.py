@@ -566,23 +566,32 @@ def ask(
     knowledge: KnowledgeOption = None,
 ) -> None:
     """Answer questions one at a time and get the advice; every answer is saved at once."""
-    from advisor import clock
+    from advisor import clock, opening
     from advisor.interview import Interview, session
-    from advisor.loader import load_knowledge
-    from advisor.scenario import load_scenario
 
     with handled(lang):
-        kb = load_knowledge(knowledge)
-        start, title, stored_date = {}, name, _date(as_of)
+        start, title, stored_date, first = {}, name, _date(as_of), None
         if resume or answers:
+            from advisor.scenario import load_scenario
+
+            kb = _knowledge(knowledge)
             loaded = load_scenario(kb, resume or answers)
             start, title = loaded.answers, name or loaded.scenario.scenario
             stored_date = stored_date or loaded.scenario.as_of
+        else:  # a new questionnaire: its first question can be shown before the knowledge is loaded
+            first = opening.read(knowledge, stored_date or clock.today())
+            kb = (lambda: _knowledge(knowledge)) if first else _knowledge(knowledge)
         path = resume or save or _new_file(lang.value)
-        interview = Interview(kb, out, _read, path, title, lang.value, stored_date or clock.today(), start, stored_date)
+        interview = Interview(kb, out, _read, path, title, lang.value, stored_date or clock.today(), start, stored_date, first)
         with session(path, new=resume is None):
             if interview.run() is None:
                 raise typer.Exit(0)
+
+
+def _knowledge(root):
+    from advisor.loader import load_knowledge
+
+    return load_knowledge(root)
 
 
 def _read(prompt: str) -> str | None:
