@@ -62,6 +62,9 @@ def _plain_values_first(command) -> None:
     not given, a text, a language or format spelled as its option, the path of a file that
     does not exist yet. Any other value goes to typer's own conversion, so its checks and
     messages stay typer's. Typer without that conversion is left alone."""
+    if getattr(command, "plain_values_first", False):  # once per command, however often it runs
+        return
+    command.plain_values_first = True
     for param in command.params:
         _plain_first(param)
     made = command.get_help_option  # the help option is made when a command runs
