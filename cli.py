@@ -1,9 +1,6 @@
 """The `advisor` command: parse arguments, call the library, render, return an exit code."""
 
-from __future__ import annotations
-
 import datetime as dt
-import json
 import os
 import sys
 from contextlib import contextmanager
@@ -20,9 +17,8 @@ try:  # typer carries its own copy of click in newer versions
 except ImportError:  # pragma: no cover - older typer on click
     import click.exceptions as click_errors
 
-from advisor import clock, i18n
+from advisor import i18n
 from advisor.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERNAL, AdvisorError, InputError, UserError
-from advisor.files import write_atomic
 from advisor.i18n import message, msg
 from advisor.safe import json_text, markup
 
@@ -42,6 +38,7 @@ class Commands(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         args = list(sys.argv[1:] if args is None else args)
+        _plain_values_first(self)
         with i18n.using(_lang_in(args)):
             if "-h" in args or "--help" in args or len(args) < 2:  # only the help shows these texts (also a bare group)
                 _help_in_language(self)
@@ -56,6 +53,87 @@ class Commands(TyperGroup):
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _plain_values_first(command) -> None:
+    """Typer (from 0.26) turns each value into its type with a pydantic TypeAdapter, which
+    imports all of pydantic (a third of the time to the first question of `ask`) to read a
+    name or a language. The values that need no checking are taken here as they are: a value
+    not given, a text, a language or format spelled as its option, the path of a file that
+    does not exist yet. Any other value goes to typer's own conversion, so its checks and
+    messages stay typer's. Typer without that conversion is left alone."""
+    if getattr(command, "plain_values_first", False):  # once per command, however often it runs
+        return
+    command.plain_values_first = True
+    for param in command.params:
+        _plain_first(param)
+    made = command.get_help_option  # the help option is made when a command runs
+
+    def help_option(ctx, made=made):
+        option = made(ctx)
+        if option is not None:
+            _plain_first(option)
+        return option
+
+    command.get_help_option = help_option
+    for sub in getattr(command, "commands", {}).values():
+        _plain_values_first(sub)
+
+
+def _plain_first(param) -> None:
+    if hasattr(param, "get_runtime_param") and hasattr(param, "type_descriptor") and not isinstance(param.get_runtime_param, _PlainFirst):
+        param.get_runtime_param = _PlainFirst(param, param.get_runtime_param)
+
+
+class _PlainFirst:
+    """Stands in for typer's runtime parameter: plain values here, the rest to typer's."""
+
+    def __init__(self, param, typers):
+        self.param, self.typers = param, typers
+
+    def __call__(self):  # param.get_runtime_param()
+        return self
+
+    def coerce(self, value, param, ctx):
+        plain = _plain(self.param, value, ctx)
+        return self.typers().coerce(value, param=param, ctx=ctx) if plain is _NOT_PLAIN else plain
+
+
+_NOT_PLAIN = object()
+
+
+def _plain(param, value, ctx):
+    """The value as typer would convert it, when that takes no checking; else _NOT_PLAIN."""
+    info = getattr(param.type_descriptor, "parameter_info", None)
+    kind = getattr(param.type_descriptor, "annotation", None)
+    if info is None or getattr(param.type_descriptor, "file_annotation", True) is not None or info.parser is not None:
+        return _NOT_PLAIN
+    if value is None:
+        return () if param.multiple or param.nargs == -1 else None
+    if param.multiple or param.nargs != 1:
+        return _NOT_PLAIN
+    if isinstance(kind, type) and issubclass(kind, Enum) and isinstance(value, kind):  # a default
+        return value
+    if type(value) is not str:
+        return _NOT_PLAIN
+    try:
+        value.encode("utf-8")  # not a name with undecodable bytes (surrogates): typer refuses those
+    except UnicodeEncodeError:
+        return _NOT_PLAIN
+    if kind is str:
+        return value
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        if info.case_sensitive and getattr(ctx, "token_normalize_func", None) is None:
+            return next((choice for choice in kind if choice.value == value), _NOT_PLAIN)
+        return _NOT_PLAIN
+    if kind is Path and not (info.path_type or info.resolve_path or info.allow_dash or info.exists):
+        try:
+            os.stat(value)
+        except OSError:
+            return Path(value)  # nothing there to check
+        except ValueError:
+            return _NOT_PLAIN
+    return _NOT_PLAIN
 
 
 def _help_in_language(root) -> None:
@@ -91,28 +169,47 @@ def _help_in_language(root) -> None:
 
 
 def _rich_help():
-    """typer's rich help, imported without rich.markdown (markdown-it: a third of the time
-    `--help` takes). Our help texts are rich markup, never Markdown, so a stand-in takes the
-    class's place while typer imports; called, it hands over to the real class."""
-    if "typer.rich_utils" not in sys.modules and "rich.markdown" not in sys.modules:
+    """typer's rich help, imported without rich.markdown (markdown-it) and rich.traceback
+    (pygments): together half the time `--help` takes. Our help texts are rich markup, never
+    Markdown, and typer shows a rich traceback only with pretty exceptions, which are off; so
+    stand-ins take the classes' places while typer imports, and hand over to the real classes
+    if they are ever used."""
+    if "typer.rich_utils" not in sys.modules:
         import types
 
-        sys.modules["rich.markdown"] = stand_in = types.ModuleType("rich.markdown")
-        stand_in.Markdown = _Markdown
+        stand_ins = {module: name for module, name in (("rich.markdown", "Markdown"), ("rich.traceback", "Traceback"))
+                     if module not in sys.modules}
+        for module, name in stand_ins.items():
+            sys.modules[module] = stand_in = types.ModuleType(module)
+            setattr(stand_in, name, _stand_in(module, name))
         try:
             import typer.rich_utils  # noqa: F401
         finally:
-            del sys.modules["rich.markdown"]
+            for module in stand_ins:
+                del sys.modules[module]
     from typer import rich_utils
 
     return rich_utils
 
 
-class _Markdown:
-    def __new__(cls, *args, **kwargs):
-        from rich.markdown import Markdown
+def _stand_in(module: str, name: str) -> type:
+    """A class that makes, and looks things up on, the class `name` of `module`, imported when first used."""
 
-        return Markdown(*args, **kwargs)
+    def real():
+        import importlib
+
+        return getattr(importlib.import_module(module), name)
+
+    class Forward(type):
+        def __getattr__(cls, attr):
+            return getattr(real(), attr)
+
+    class StandIn(metaclass=Forward):
+        def __new__(cls, *args, **kwargs):
+            return real()(*args, **kwargs)
+
+    StandIn.__name__ = StandIn.__qualname__ = name
+    return StandIn
 
 
 def _lang_in(args: list[str]) -> str:
@@ -274,6 +371,14 @@ def _drop_output() -> None:
             pass
 
 
+def write_atomic(path: Path, data) -> None:
+    """advisor.files.write_atomic, imported by the commands that write (tempfile and its
+    imports are not needed for the help)."""
+    from advisor.files import write_atomic as write
+
+    write(path, data)
+
+
 def _date(value: str | None) -> dt.date | None:
     if value is None:
         return None
@@ -393,7 +498,6 @@ def strategy(
     knowledge: KnowledgeOption = None,
 ) -> None:
     """A procurement strategy for a whole portfolio: routes per segment, Kraljic matrix, checks, planning, documents."""
-    from advisor.files import write_atomic
     from advisor.loader import load_knowledge
     from advisor.render import strategy_text
     from advisor.render.strategy import build, outputs
@@ -465,22 +569,32 @@ def ask(
     knowledge: KnowledgeOption = None,
 ) -> None:
     """Answer questions one at a time and get the advice; every answer is saved at once."""
+    from advisor import clock, opening
     from advisor.interview import Interview, session
-    from advisor.loader import load_knowledge
-    from advisor.scenario import load_scenario
 
     with handled(lang):
-        kb = load_knowledge(knowledge)
-        start, title, stored_date = {}, name, _date(as_of)
+        start, title, stored_date, first = {}, name, _date(as_of), None
         if resume or answers:
+            from advisor.scenario import load_scenario
+
+            kb = _knowledge(knowledge)
             loaded = load_scenario(kb, resume or answers)
             start, title = loaded.answers, name or loaded.scenario.scenario
             stored_date = stored_date or loaded.scenario.as_of
+        else:  # a new questionnaire: its first question can be shown before the knowledge is loaded
+            first = opening.read(knowledge, stored_date or clock.today())
+            kb = (lambda: _knowledge(knowledge)) if first else _knowledge(knowledge)
         path = resume or save or _new_file(lang.value)
-        interview = Interview(kb, out, _read, path, title, lang.value, stored_date or clock.today(), start, stored_date)
+        interview = Interview(kb, out, _read, path, title, lang.value, stored_date or clock.today(), start, stored_date, first)
         with session(path, new=resume is None):
             if interview.run() is None:
                 raise typer.Exit(0)
+
+
+def _knowledge(root):
+    from advisor.loader import load_knowledge
+
+    return load_knowledge(root)
 
 
 def _read(prompt: str) -> str | None:
@@ -492,6 +606,8 @@ def _read(prompt: str) -> str | None:
 
 
 def _new_file(lang: str) -> Path:
+    from advisor import clock
+
     stem = f"{'antwoorden' if lang == 'nl' else 'answers'}-{clock.today().isoformat()}"
     path, n = Path(f"{stem}.yaml"), 1
     while path.exists():
@@ -627,6 +743,8 @@ def schema(knowledge: KnowledgeOption = None) -> None:
     from advisor.schema import scenario_schema
 
     with handled():
+        import json
+
         out.out(json.dumps(scenario_schema(load_knowledge(knowledge)), ensure_ascii=False, indent=2), highlight=False)
 
 

@@ -146,7 +146,7 @@ def dated(advice: Advice, given: dt.date | None) -> Advice:
     return advice
 
 
-LAW_START = dt.date(2015, 1, 1)  # the Wmo 2015 and the Jeugdwet came into force; the knowledge starts here
+LAW_START = clock.LAW_START
 MAX_CONDITIONAL = 3  # questions whose answers the advice is worked out for
 MAX_TRIED = 4  # missing questions tried for that, per pass
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.i18n import current, money, msg
-from advisor.models import Question
+
+if TYPE_CHECKING:
+    from advisor.models import Question
 
 UNKNOWN = "unknown"
 UNKNOWN_WORDS = {"unknown", "weet niet", "weet_niet", "don't know", "dont know", "onbekend", "?"}

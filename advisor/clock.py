@@ -8,6 +8,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ZONE = "Europe/Amsterdam"
+LAW_START = dt.date(2015, 1, 1)  # the Wmo 2015 and the Jeugdwet came into force; the knowledge starts here
 
 
 def today() -> dt.date:

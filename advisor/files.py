@@ -14,6 +14,14 @@ from typing import Iterable
 from advisor.errors import OutputError, UserError, bad_input
 from advisor.i18n import msg
 
+ROOT = Path(__file__).resolve().parent.parent  # the bundled knowledge/ and rules/
+
+
+def knowledge_root(root: str | Path | None = None) -> Path:
+    """The folder holding knowledge/ and rules/: the one given, else $ADVISOR_KNOWLEDGE, else the bundled one."""
+    return Path(root) if root else Path(os.environ.get("ADVISOR_KNOWLEDGE", ROOT))
+
+
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
     (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),

@@ -8,18 +8,16 @@ cannot be read) are then in that language too. Outside a command, messages are i
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-
 Lang = Literal["nl", "en"]
 LANGS = ("nl", "en")
 CATALOGUES = Path(__file__).parent / "messages"
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: the help reads a catalogue
 _current: ContextVar[str] = ContextVar("advisor_language", default="en")
 
 
@@ -44,9 +42,69 @@ def current() -> Lang:
 
 @lru_cache(maxsize=len(LANGS))
 def catalogue(lang: Lang) -> dict[str, str]:
-    """The catalogue of `lang`, its sections flattened to dotted keys (report.warnings)."""
-    data = yaml.load((CATALOGUES / f"{lang}.yaml").read_text(encoding="utf-8"), Loader=_Loader)
-    return dict(_flatten(data, ""))
+    """The catalogue of `lang`, its sections flattened to dotted keys (report.warnings).
+    Read from its JSON copy in the cache when that was made from the same YAML text: the help
+    needs a catalogue, and the YAML parser and its import take longer than the rest of it."""
+    source = (CATALOGUES / f"{lang}.yaml").read_text(encoding="utf-8")
+    copy = _copy(lang, source)
+    texts = _cached(copy, source)
+    if texts is None:
+        import yaml
+
+        data = yaml.load(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml when available
+        texts = dict(_flatten(data, ""))
+        _keep(copy, source, texts)
+    return texts
+
+
+def _copy(lang: Lang, source: str) -> Path | None:
+    """Where the JSON copy of a catalogue with this text is kept (advisor/cache.py)."""
+    import zlib
+
+    from advisor import cache
+
+    try:
+        folder = cache.folder()
+    except (RuntimeError, KeyError):  # no home folder to find
+        return None
+    return None if folder is None else folder / "messages" / f"{lang}-{zlib.crc32(source.encode('utf-8')):08x}.json"
+
+
+def _cached(copy: Path | None, source: str) -> dict[str, str] | None:
+    """The texts of the copy, if it holds the same YAML text it was made from, and texts only."""
+    if copy is None:
+        return None
+    try:
+        data = json.loads(copy.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("source") != source or not isinstance(data.get("texts"), dict):
+        return None
+    texts = data["texts"]
+    return texts if all(isinstance(k, str) and isinstance(v, str) for k, v in texts.items()) else None
+
+
+def _keep(copy: Path | None, source: str, texts: dict[str, str]) -> None:
+    """Save the copy, renamed into place whole (best effort: without it, the YAML is read).
+    Not through files.write_atomic: its errors are messages, which need this catalogue."""
+    if copy is None:
+        return
+    import os
+    import tempfile
+
+    tmp = None
+    try:
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=copy.parent, prefix=f".{copy.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"source": source, "texts": texts}, handle, ensure_ascii=False)
+        os.replace(tmp, copy)
+        tmp = None
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def _flatten(data: dict, prefix: str):

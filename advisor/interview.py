@@ -1,7 +1,11 @@
 """The interactive questionnaire: one question at a time, help and WHY on request, back,
 don't know, stop, and a review before the advice. Every answer is saved at once, so an
 interruption loses nothing. Input comes from a `read` function (None at end of input)
-and output goes to the console passed in, so a terminal, a pipe and a test all work."""
+and output goes to the console passed in, so a terminal, a pipe and a test all work.
+
+A new questionnaire can show its first question before the knowledge is loaded (from what
+advisor/opening.py kept); the knowledge, and the modules that reason with it, are loaded
+while the user reads it, when the first answer comes in."""
 
 from __future__ import annotations
 
@@ -9,24 +13,23 @@ import datetime as dt
 from contextlib import contextmanager
 import difflib
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from rich.console import Console
-from rich.table import Table
 
-from advisor import render
-from advisor.advise import LAW_START, Advice, advise_file
-from advisor import i18n
+from advisor import i18n, opening
 from advisor.answers import UNKNOWN, UNKNOWN_WORDS, YES, NO, AnswerError, normalise
+from advisor.clock import LAW_START
 from advisor.errors import UserError
 from advisor.files import locked
 from advisor.i18n import Lang, money, msg, t
-from advisor.knowledge import KnowledgeBase
-from advisor.models import Question
-from advisor.questionnaire import open_questions, why
-from advisor.render.view import labels, shown
 from advisor.safe import markup as escape
 from advisor.scenario import save_scenario
+
+if TYPE_CHECKING:
+    from advisor.advise import Advice
+    from advisor.knowledge import KnowledgeBase
+    from advisor.models import Question
 
 Read = Callable[[str], "str | None"]
 
@@ -55,7 +58,7 @@ class Stopped(Exception):
 class Interview:
     def __init__(
         self,
-        kb: KnowledgeBase,
+        kb: KnowledgeBase | Callable[[], KnowledgeBase],
         console: Console,
         read: Read,
         path: Path,
@@ -64,12 +67,22 @@ class Interview:
         on: dt.date,
         answers: dict[str, Any] | None = None,
         as_of: dt.date | None = None,
+        first: opening.Opening | None = None,
     ):
-        self.kb, self.console, self.read, self.path = kb, console, read, Path(path)
+        """`kb`: the knowledge, or a function that loads it when it is first needed. `first`: the
+        first question of a new questionnaire, to show before that (advisor/opening.py)."""
+        self._kb, self.console, self.read, self.path = kb, console, read, Path(path)
         self.name, self.lang, self.on, self.as_of = name, lang, on, as_of
         self.answers: dict[str, Any] = dict(answers or {})
-        self.history: list[str] = [q for q in kb.questions if q in self.answers]  # resumed answers come first
+        self.history: list[str] = [q for q in self.kb.questions if q in self.answers] if self.answers else []  # resumed answers come first
         self.current: str | None = None  # the question being asked, for scripts and tests
+        self.first = first if not self.answers else None
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        if callable(self._kb):
+            self._kb = self._kb()
+        return self._kb
 
     def run(self) -> Advice | None:
         """Ask until nothing left matters, review, and return the advice (None if stopped)."""
@@ -87,6 +100,9 @@ class Interview:
                 self.ask_open_questions()
                 if not self.review():
                     break
+            from advisor import render
+            from advisor.advise import advise_file
+
             advice = advise_file(self.kb, self.path, self.as_of or self.on)
             render.show(advice, self.kb, "text", self.lang, self.console)
             self.offer_report(advice)
@@ -116,14 +132,20 @@ class Interview:
 
     # --- the questions -------------------------------------------------------
     def ask_open_questions(self) -> None:
-        from advisor.questionnaire import next_question
-
         pending: str | None = None
         while True:
-            question = self.kb.questions[pending] if pending else next_question(self.kb, self.answers, self.on)
+            line = None
+            if self.first is not None:
+                question, line = self.open_with(self.first)
+            else:
+                from advisor.questionnaire import next_question
+
+                question = self.kb.questions[pending] if pending else next_question(self.kb, self.answers, self.on)
+                if question is not None and not self.answers and not self.history and not pending:
+                    self.keep_first(question)
             if question is None:
                 return
-            result = self.ask(question)
+            result = self.ask(question, line)
             if result is BACK_SIGNAL:
                 if not self.history:
                     self.say(self.text("first"))
@@ -136,27 +158,74 @@ class Interview:
             pending = None
             self.save()
 
-    def ask(self, question: Question) -> Any:
-        """Ask one question until it gets a valid answer; BACK_SIGNAL to go back."""
-        self.current = question.id
-        n = (self.history.index(question.id) if question.id in self.history else len(self.history)) + 1
-        left = len(open_questions(self.kb, {**self.answers, question.id: None}, self.on))
+    def opening_of(self, question: Question) -> opening.Opening:
+        """What the question shows as the first of a new questionnaire, in both languages."""
+        from advisor.questionnaire import open_questions
+        from advisor.render.view import labels
+
+        listed = question.type in ("choice", "multi")
+        return opening.Opening(
+            question.id, question.type, question.unknown_allowed, {lang: t(question.text, lang) for lang in i18n.LANGS},
+            {lang: [labels(self.kb, question.id, lang)[c] for c in self.kb.choices(question)] if listed else [] for lang in i18n.LANGS},
+            len(open_questions(self.kb, {question.id: None}, self.on)),
+        )
+
+    def keep_first(self, question: Question) -> None:
+        """Keep the first question of a new questionnaire, for the next one (advisor/opening.py)."""
+        opening.write(self.kb.root, opening.knowledge_dates(self.kb), self.on, self.opening_of(question))
+
+    def open_with(self, first: opening.Opening) -> tuple[Question | None, str | None]:
+        """Show the kept first question and read its answer; then load the knowledge and check
+        the question is still the first. (The question and the answer read; or, when it is not,
+        the real first question and None: it is shown and asked before any answer is taken.)"""
+        self.first = None
+        self.current = first.question
+        self.show(1, first.left, first.text[self.lang], first.labels[self.lang], None, first.unknown_allowed)
+        line = self.read(f"{self.hint(first.type)}> ")
+        if line is None:
+            raise Stopped(self.text("ended"))
+        from advisor.questionnaire import next_question
+
+        question = next_question(self.kb, self.answers, self.on)
+        if question is None or self.opening_of(question) != first:
+            if question is not None:
+                self.keep_first(question)
+            return question, None
+        return question, line
+
+    def show(self, n: int, left: int, text: str, labels: list[str], current: str | None, unknown_allowed: bool) -> None:
+        """A question on the screen: where it is in the questionnaire, the question, its options."""
         progress = self.text("progress", n=n, left=left) if left else self.text("progress_last", n=n)
         self.console.print(f"\n[dim]{progress}[/dim]")
-        self.console.print(f"[bold]{escape(t(question.text, self.lang))}[/bold]")
+        self.console.print(f"[bold]{escape(text)}[/bold]")
+        for i, label in enumerate(labels, 1):
+            self.console.print(f"  {i:>2}. {escape(label)}")
+        if current is not None:
+            self.console.print(f"[dim]{self.text('current', value=escape(current))}[/dim]")
+        self.console.print(f"[dim]{self.text('commands' if unknown_allowed else 'commands_no_unknown')}[/dim]")
+
+    def ask(self, question: Question, line: str | None = None) -> Any:
+        """Ask one question until it gets a valid answer; BACK_SIGNAL to go back. `line`: its
+        answer, read already with the question shown (see open_with)."""
+        from advisor.questionnaire import open_questions
+
+        self.current = question.id
         choices = self.kb.choices(question)
         labels = self.labels(question)
-        for i, choice in enumerate(choices, 1) if question.type in ("choice", "multi") else []:
-            self.console.print(f"  {i:>2}. {escape(labels[choice])}")
         current = self.answers.get(question.id)
-        if current is not None:
-            self.console.print(f"[dim]{self.text('current', value=escape(self.shown(question, current)))}[/dim]")
-        self.console.print(f"[dim]{self.text('commands' if question.unknown_allowed else 'commands_no_unknown')}[/dim]")
+        if line is None:
+            n = (self.history.index(question.id) if question.id in self.history else len(self.history)) + 1
+            left = len(open_questions(self.kb, {**self.answers, question.id: None}, self.on))
+            listed = [labels[choice] for choice in choices] if question.type in ("choice", "multi") else []
+            self.show(n, left, t(question.text, self.lang), listed, None if current is None else self.shown(question, current),
+                      question.unknown_allowed)
         while True:
-            line = self.read(f"{self.hint(question)}> ")
             if line is None:
-                raise Stopped(self.text("ended"))
-            word = line.strip().lower()
+                line = self.read(f"{self.hint(question.type)}> ")
+                if line is None:
+                    raise Stopped(self.text("ended"))
+            typed, line = line, None
+            word = typed.strip().lower()
             if word in STOP:
                 raise Stopped(self.text("stopped"))
             if word in BACK:
@@ -173,7 +242,7 @@ class Interview:
                 self.console.print(f"[dim]{escape(self.text('empty'))}[/dim]")
                 continue
             try:
-                return self.parse(question, line.strip(), choices, labels)
+                return self.parse(question, typed.strip(), choices, labels)
             except AnswerError as err:
                 self.console.print(f"[red]{escape(self.text('invalid', error=str(err)))}[/red]")
 
@@ -230,7 +299,10 @@ class Interview:
     def explain(self, question: Question, detail: bool = False) -> None:
         """The classic WHY, short: what the advice is now, and what each answer would change
         (answers with the same effect together). With `detail`, the rules each answer sets off."""
+        from rich.table import Table
+
         from advisor.advise import advise
+        from advisor.questionnaire import why
         from advisor.render.explanation import w
 
         names = {d: t(self.kb.dimensions[d].name, self.lang) for d in self.kb.dimensions}
@@ -309,6 +381,7 @@ class Interview:
             path = Path(line.strip())
             if not path.suffix:
                 path = path.with_suffix(".md")
+            from advisor import render
             from advisor.files import write_atomic
 
             write_atomic(path, render.to_string(advice, self.kb, "markdown", self.lang))
@@ -324,15 +397,18 @@ class Interview:
     def say(self, message: str) -> None:
         self.console.print(escape(message), soft_wrap=True)
 
-    def hint(self, question: Question) -> str:
+    def hint(self, kind: str) -> str:
+        """What the prompt says of the answer a question of this type takes."""
         return {
             "multi": self.text("multi_hint") + " ",
             "yes_no": f"({self.text('yes_no_hint')}) ",
             "amount": f"({self.text('amount_hint')}) ",
             "number": f"({self.text('number_hint')}) ",
-        }.get(question.type, "")
+        }.get(kind, "")
 
     def labels(self, question: Question) -> dict[str, str]:
+        from advisor.render.view import labels
+
         return labels(self.kb, question.id, self.lang)
 
     def synonyms(self, question: Question) -> dict[str, str]:
@@ -341,6 +417,8 @@ class Interview:
         return {s.lower(): c.id for c in self.kb.care_forms.care_forms for s in c.synonyms}
 
     def shown(self, question: Question, value: Any) -> str:
+        from advisor.render.view import shown
+
         return shown(self.kb, question.id, value, self.lang)
 
     def option_name(self, dimension: str, option: str | None) -> str:

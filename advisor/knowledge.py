@@ -15,10 +15,9 @@ from pathlib import Path
 from advisor import conditions
 from advisor.engine import CompiledRule, Ruleset
 from advisor.errors import InputError, Problem
+from advisor.files import ROOT  # noqa: F401 - where the bundled knowledge is
 from advisor.i18n import msg
 from advisor.models import CareForms, Dimension, Figure, Figures, Glossary, Question, Rule, Sources, Thresholds
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # The order of reasoning: each stage sees the answers, the facts derived before it,
 # and the decisions of the stages before it.

@@ -4,25 +4,25 @@ it as a whole (advisor/references.py), or read a validated snapshot of unchanged
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from advisor import conditions, snapshot
 from advisor.errors import InputError, Problem
-from advisor.knowledge import ROOT, KnowledgeBase, LoadedRule
+from advisor.files import knowledge_root
+from advisor.knowledge import KnowledgeBase, LoadedRule
 from advisor.models import CareForms, Figures, Glossary, Questions, RuleFile, Sources, Thresholds, Vocabulary, validate
 from advisor.references import cross_check
 from advisor.yamlfile import key_path, read_yaml
 
 
 def default_root() -> Path:
-    return Path(os.environ.get("ADVISOR_KNOWLEDGE", ROOT))
+    return knowledge_root()
 
 
 def load_knowledge(root: str | Path | None = None) -> KnowledgeBase:
     """Load and cross-check `knowledge/` and `rules/` under `root`; raise InputError listing every problem.
     A validated snapshot of unchanged files is read instead when there is one (advisor/snapshot.py)."""
-    root = Path(root) if root else default_root()
+    root = knowledge_root(root)
     kb = snapshot.read(root)
     if kb is None:
         kb = _load_files(root)

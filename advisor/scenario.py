@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -13,9 +13,11 @@ from advisor.answers import AnswerError, normalise
 from advisor.errors import InputError, Problem
 from advisor.files import decode, write_atomic
 from advisor.i18n import msg
-from advisor.knowledge import KnowledgeBase, suggest
-from advisor.models import Scenario, validate
 from advisor.yamlfile import YamlDoc, read_yaml
+
+if TYPE_CHECKING:  # the knowledge and the models are imported by what reads scenarios; saving one needs neither
+    from advisor.knowledge import KnowledgeBase
+    from advisor.models import Scenario
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ def scenario_files(paths: list[str | Path], pattern: str = "*.yaml") -> list[Pat
 
 
 def load_scenario(kb: KnowledgeBase, path: str | Path) -> LoadedScenario:
+    from advisor.models import Scenario, validate
+
     doc = read_yaml(path)
     if not isinstance(doc.data, dict):
         found = msg("error.nothing") if doc.data is None else type(doc.data).__name__
@@ -44,6 +48,8 @@ def load_scenario(kb: KnowledgeBase, path: str | Path) -> LoadedScenario:
 
 def check_answers(kb: KnowledgeBase, answers: dict[str, Any], doc: YamlDoc | None = None) -> dict[str, Any]:
     """Typed answers in question order; InputError with one problem per bad answer."""
+    from advisor.knowledge import suggest
+
     name = doc.name if doc else "<answers>"
     problems, typed = [], {}
     for qid, value in answers.items():
@@ -65,6 +71,8 @@ def check_answers(kb: KnowledgeBase, answers: dict[str, Any], doc: YamlDoc | Non
 
 def _hint(kb: KnowledgeBase, question, value: str) -> str:
     """A known synonym names its option ('thuiszorg' -> huishoudelijke_hulp); else the nearest id."""
+    from advisor.knowledge import suggest
+
     if question.options_from == "care_forms":
         for care_form in kb.care_forms.care_forms:
             if value.strip().lower() in [s.lower() for s in care_form.synonyms]:

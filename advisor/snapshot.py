@@ -8,7 +8,7 @@ so any edit (or a new version of the models) makes a new one. It is plain data: 
 executed when it is read. It is not trusted either: the SHA-256 of its content is stored in a
 file of its own and checked on every read, the knowledge it holds is cross-checked as the YAML
 is, and it must hold rules; on any mismatch it is ignored and rebuilt from the YAML. Set ADVISOR_NO_CACHE=1 to always read the YAML; ADVISOR_CACHE
-chooses the folder (default: $XDG_CACHE_HOME/advisor or ~/.cache/advisor).
+chooses the folder (default: $XDG_CACHE_HOME/advisor or ~/.cache/advisor; see advisor/cache.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from advisor import conditions, models
+from advisor import cache, conditions, models
 from advisor.errors import AdvisorError
 from advisor.files import write_atomic
 from advisor.knowledge import KnowledgeBase, LoadedRule
@@ -46,15 +46,6 @@ class Snapshot(Strict):
     rules: list[_Rule]
 
 
-def _folder() -> Path | None:
-    if os.environ.get("ADVISOR_NO_CACHE"):
-        return None
-    if os.environ.get("ADVISOR_CACHE"):
-        return Path(os.environ["ADVISOR_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "advisor"
-
-
 def _paths(root: Path) -> tuple[Path, Path] | None:
     """The snapshot and the file holding its hash."""
     path = _path(root)
@@ -62,7 +53,7 @@ def _paths(root: Path) -> tuple[Path, Path] | None:
 
 
 def _path(root: Path) -> Path | None:
-    folder = _folder()
+    folder = cache.folder()
     if folder is None:
         return None
     digest = hashlib.sha256(Path(models.__file__).read_bytes())

@@ -198,3 +198,32 @@ def test_help_is_in_the_language_of_the_run():
     assert "Advise on one scenario" in english and "Options" in english and "Opties" not in english
     root = runner.invoke(app, ["-h"], env={"COLUMNS": "120"}).output
     assert "Een inkoopstrategie voor een heel portfolio" in root and "Opdrachten" in root
+
+
+def test_values_taken_as_they_are_are_what_typer_makes_of_them(tmp_path):
+    """The values the command line takes without typer's conversion (cli._plain) are the
+    values typer's conversion gives, for every parameter of every command."""
+    import typer.main
+
+    import cli
+
+    group = typer.main.get_command(app)
+    commands = [group, *group.commands.values(), *group.commands["kb"].commands.values()]
+    (tmp_path / "there.yaml").write_text("x", encoding="utf-8")
+    values = [None, "nl", "en", "EN", "json", "text", "x", "3", "", "-", str(tmp_path / "there.yaml"), str(tmp_path / "new.yaml"),
+              str(tmp_path), "caf\u00e9", "\udcff", cli.Lang.en, ["a"], ()]
+    checked = 0
+    for command in commands:
+        ctx = command.make_context(command.name, [], resilient_parsing=True)
+        for param in command.params:
+            if not hasattr(param, "type_descriptor"):
+                continue
+            for value in values:
+                plain = cli._plain(param, value, ctx)
+                if plain is cli._NOT_PLAIN:
+                    continue
+                typers = type(param).get_runtime_param(param) if hasattr(type(param), "get_runtime_param") else None
+                if typers is not None:
+                    assert typers.coerce(value, param=param, ctx=ctx) == plain, (command.name, param.name, value)
+                    checked += 1
+    assert checked > 100 or not hasattr(typer.core, "_TyperParameter")

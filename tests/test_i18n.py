@@ -57,3 +57,43 @@ def test_every_message_the_code_asks_for_exists():
                 if full not in known and f"{full}.one" not in known and not full.endswith("."):
                     missing.add(f"{path.name}: {full}")
     assert sorted(missing) == []
+
+
+def _fresh(lang: str) -> dict[str, str]:
+    i18n.catalogue.cache_clear()
+    try:
+        return i18n.catalogue(lang)
+    finally:
+        i18n.catalogue.cache_clear()
+
+
+def test_the_json_copy_of_a_catalogue_holds_the_same_texts_and_is_checked(tmp_path, monkeypatch):
+    import json
+
+    import yaml
+
+    monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path))
+    data = yaml.safe_load((i18n.CATALOGUES / "nl.yaml").read_text(encoding="utf-8"))
+    from_yaml = dict(i18n._flatten(data, ""))
+    assert _fresh("nl") == from_yaml  # read from the YAML, the copy written
+    [copy] = (tmp_path / "messages").glob("nl-*.json")
+    assert _fresh("nl") == from_yaml  # read from the copy
+    kept = json.loads(copy.read_text(encoding="utf-8"))
+    kept["texts"]["report.warnings"] = "Changed"
+    kept["source"] += "\n# edited"  # a copy made from another text is not used
+    copy.write_text(json.dumps(kept), encoding="utf-8")
+    assert _fresh("nl") == from_yaml
+    for broken in ("{not json", '{"source": 1, "texts": {}}', json.dumps({"source": kept["source"].removesuffix("\n# edited"), "texts": {"a": 1}})):
+        copy.write_text(broken, encoding="utf-8")
+        assert _fresh("nl") == from_yaml
+
+
+def test_no_copy_of_a_catalogue_when_the_cache_is_off_or_cannot_be_written(tmp_path, monkeypatch):
+    monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path))
+    monkeypatch.setenv("ADVISOR_NO_CACHE", "1")
+    assert _fresh("en")["report.warnings"] == "Warnings"
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.delenv("ADVISOR_NO_CACHE")
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path / "file"))
+    assert _fresh("en")["report.warnings"] == "Warnings"

@@ -386,3 +386,64 @@ def test_the_questionnaire_before_the_wmo_2015_ends_with_the_reason(tmp_path):
                                 input="Oud\n")
     assert result.exit_code == 0, result.output
     assert "Op 2010-01-01 golden de Wmo 2015 en de Jeugdwet nog niet" in " ".join(result.output.split())
+
+
+def _session(kb, tmp_path, first=None, lazy=False, before=None):
+    reader = Scripted(before={"care_form": ["?", "waarom"]} if before is None else before)
+    console = Console(record=True, width=120, color_system=None)
+    loads = []
+
+    def load():
+        loads.append(1)
+        return kb
+
+    iv = Interview(load if lazy else kb, console, reader, tmp_path / "answers.yaml", "test", "nl", ON, None, ON, first)
+    reader.interview = iv
+    advice = iv.run()
+    same = lambda text: text.replace(str(tmp_path), "TMP")  # noqa: E731
+    return same(console.export_text()), same(render.to_string(advice, kb, "json", "nl")), reader.asked, loads
+
+
+def test_a_kept_first_question_is_shown_and_read_as_the_questionnaire_asks_it(kb, tmp_path, monkeypatch):
+    from advisor import opening
+
+    monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path / "cache"))
+    assert opening.read(kb.root, ON) is None
+    plain = _session(kb, tmp_path / "a")  # works the first question out, and keeps it
+    first = opening.read(kb.root, ON)
+    assert first is not None and first.question == "care_form" and first.labels["en"][0].startswith("Household help")
+    kept = _session(kb, tmp_path / "b", first, lazy=True)
+    assert kept[:3] == plain[:3] and kept[3] == [1]  # the same session; the knowledge loaded once, at the first answer
+    stopped = Interview(lambda: 1 / 0, Console(record=True, width=120), lambda prompt: None, tmp_path / "c.yaml", "x", "nl", ON,
+                        None, ON, first)
+    assert stopped.run() is None  # the input ended at the first question: the knowledge was never needed
+    assert "Vraag 1 · nog ongeveer" in stopped.console.export_text()
+
+
+def test_a_kept_first_question_that_is_no_longer_the_first_is_replaced_before_an_answer_counts(kb, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from advisor import opening
+
+    monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path / "cache"))
+    plain = _session(kb, tmp_path / "a", before={})
+    stale = replace(opening.read(kb.root, ON), text={"nl": "Een oude vraag?", "en": "An old question?"}, labels={"nl": ["Oud"], "en": ["Old"]})
+    text, advice, asked, _ = _session(kb, tmp_path / "b", stale, lazy=True, before={})
+    assert text.startswith("\nVraag 1 · nog ongeveer") and "Een oude vraag?\n   1. Oud\n" in text
+    assert text.split("Een oude vraag?\n   1. Oud\n", 1)[1].split("\n", 1)[1] == plain[0]  # then the session as it is without it
+    assert advice == plain[1] and asked == ["care_form", *plain[2]]  # the answer given to the old question was not taken
+    assert opening.read(kb.root, ON) != stale  # and the right one is kept
+
+
+def test_a_first_question_is_kept_for_the_dates_between_two_dates_of_the_knowledge(kb, tmp_path, monkeypatch):
+    from advisor import opening
+
+    monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path))
+    dates = opening.knowledge_dates(kb)
+    first = opening.Opening("care_form", "choice", False, {"nl": "?", "en": "?"}, {"nl": [], "en": []}, 3)
+    opening.write(kb.root, dates, ON, first)
+    since, until = max(d for d in dates if d <= ON), min(d for d in dates if d > ON)
+    assert opening.read(kb.root, since) == first and opening.read(kb.root, until - dt.timedelta(days=1)) == first
+    assert opening.read(kb.root, since - dt.timedelta(days=1)) is None and opening.read(kb.root, until) is None
+    monkeypatch.setenv("ADVISOR_NO_CACHE", "1")
+    assert opening.read(kb.root, ON) is None
