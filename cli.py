@@ -94,9 +94,9 @@ class _PlainFirst:
     def __call__(self):  # param.get_runtime_param()
         return self
 
-    def coerce(self, value, param, ctx):
-        plain = _plain(self.param, value, ctx)
-        return self.typers().coerce(value, param=param, ctx=ctx) if plain is _NOT_PLAIN else plain
+    def coerce(self, value, *args, **kwargs):  # (value, param, ctx), passed on as typer gave them
+        plain = _plain(self.param, value, kwargs.get("ctx", args[1] if len(args) > 1 else None))
+        return self.typers().coerce(value, *args, **kwargs) if plain is _NOT_PLAIN else plain
 
 
 _NOT_PLAIN = object()

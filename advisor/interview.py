@@ -22,7 +22,7 @@ from advisor.answers import UNKNOWN, UNKNOWN_WORDS, YES, NO, AnswerError, normal
 from advisor.clock import LAW_START
 from advisor.errors import UserError
 from advisor.files import locked
-from advisor.i18n import Lang, money, msg, t
+from advisor.i18n import Lang, msg, t
 from advisor.safe import markup as escape
 from advisor.scenario import save_scenario
 
