@@ -84,10 +84,10 @@ def next_question(kb: KnowledgeBase, answers: dict[str, Any], on: dt.date) -> Qu
     base = advise(kb, answers, on, explore=False)
     if base.status == "out_of_scope":
         return None
-    now = signature(base)
+    now = signature(base, kb)
     for q in open_questions(kb, answers, on):
         if q.required or any(
-            signature(advise(kb, {**answers, q.id: v}, on, explore=False)) != now for v in candidates(kb, q, on)
+            signature(advise(kb, {**answers, q.id: v}, on, explore=False), kb) != now for v in candidates(kb, q, on)
         ):
             return q
     return None
@@ -120,12 +120,14 @@ def why(kb: KnowledgeBase, question: Question, answers: dict[str, Any], on: dt.d
     return effects
 
 
-def signature(advice: Advice) -> tuple:
-    """The conclusions: recommendations, derived facts, warnings and process advice."""
+def signature(advice: Advice, kb: KnowledgeBase) -> tuple:
+    """The conclusions: recommendations, derived facts, warnings, process advice, and the
+    evidence for an answer still open (which the advice follows when that answer stays open)."""
     return (
         advice.status,
         tuple(sorted(advice.recommended().items())),
         tuple(sorted({repr(f) for s in advice.trace.steps if s.kind == "rule" for f in s.asserted})),
         tuple(sorted(w.reason.rule for w in advice.warnings)),
         tuple(sorted(r.rule for r in advice.advice)),
+        tuple(sorted(r for r in set(advice.trace.rules()) if kb.rule[r].rule.then.presume)),
     )

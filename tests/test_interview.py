@@ -108,7 +108,7 @@ def test_out_of_scope_stops_after_the_first_question(kb, tmp_path):
 def test_in_house_skips_the_contract_and_funding_questions(kb, tmp_path):
     reader = Scripted({**SCRIPT, "own_organisation": "own_staff"})
     interview(kb, tmp_path, reader)[0].run()
-    for skipped in ("accession", "results_measurable", "product_mix", "label_used"):
+    for skipped in ("accession", "results_measurable", "product_mix"):
         assert skipped not in reader.asked
 
 
@@ -447,3 +447,17 @@ def test_a_first_question_is_kept_for_the_dates_between_two_dates_of_the_knowled
     assert opening.read(kb.root, since - dt.timedelta(days=1)) is None and opening.read(kb.root, until) is None
     monkeypatch.setenv("ADVISOR_NO_CACHE", "1")
     assert opening.read(kb.root, ON) is None
+
+
+def test_a_question_that_only_gives_evidence_for_an_open_answer_is_asked(kb):
+    """What the municipality calls the arrangement decides nothing by itself, but the advice
+    follows it while selection is open, so the questionnaire asks it (and does not list it as
+    missing afterwards without having asked)."""
+    import datetime as dt
+
+    from advisor.questionnaire import next_question
+    from advisor.scenario import check_answers
+
+    answers = check_answers(kb, {"care_form": "dagbesteding", "other_care_forms": ["none"], "municipalities": 3,
+                                 "regional_body": "not_yet", "contract_value": 2_000_000})
+    assert next_question(kb, answers, dt.date(2026, 6, 1)).id == "label_used"
