@@ -598,11 +598,15 @@ def _knowledge(root):
 
 
 def _read(prompt: str) -> str | None:
-    """One line from the user; None at the end of the input."""
+    """One line from the user; None at the end of the input. Answers piped in are echoed
+    (written out safely), so the transcript shows what was answered."""
     try:
-        return out.input(prompt)
+        line = out.input(prompt)
     except EOFError:
         return None
+    if not sys.stdin.isatty():
+        out.print(markup(line), highlight=False)
+    return line
 
 
 def _new_file(lang: str) -> Path:

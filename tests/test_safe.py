@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -104,6 +105,14 @@ def test_ask_shows_markup_and_escapes_as_typed(tmp_path):
     no_control(result.output)
     assert "'[/]' is geen van de keuzes" in result.output and "'[link=x]y' is geen van de keuzes" in result.output
     assert "Advies voor: [bold]x\\x1b[2J" in result.output
+    assert re.search(r">\s?\[link=x\]y\n", result.output)  # a piped answer is echoed as typed, for the transcript
+
+
+def test_piped_answers_with_escapes_are_echoed_written_out(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "cli", "ask", "--save", str(tmp_path / "a.yaml"), "--as-of", "2026-06-01"],
+                            cwd=ROOT, input="x\x1b[2J\nvervoer\n\n\n", capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and re.search(r">\s?x\\x1b\[2J\n", result.stdout)
 
 
 @pytest.mark.parametrize("value", MARKUP + ["\x1b[2J"])
