@@ -68,6 +68,8 @@ def test_the_table_fits_80_columns_with_names_not_ids_in_the_users_language():
     assert all(len(line) <= 80 for line in lines)
     assert lines[0].split()[:3] == ["Scenario", "Instrument", "Regime"] and "Verwacht" in lines[0]
     assert "Overheidsop" in result.output and "overheidsopdracht" not in result.output and "regime_sas" not in result.output
+    names = [line.split()[0] for line in lines[1:29]]
+    assert len(set(names)) == 28 and "frieslan…vervoer" in names  # cut in the middle, so every row stays told apart
     assert "Niet getoond wegens de breedte" in result.output and "--format csv" in result.output
     assert "28 scenario's: 27 geadviseerd" in result.output and "Zoals verwacht: 28 van 28" in result.output
     for english in ("advised", "warnings", "out of scope", "care_form", "funding_form"):

@@ -37,12 +37,24 @@ def show(results: list[batch.Result], kb: KnowledgeBase, lang: Lang, console: Co
     table = Table(box=None, header_style="bold", padding=(0, PADDING, 0, 0), pad_edge=False, collapse_padding=True)
     for key, head, width in zip(columns, heads, widths):
         table.add_column(head, width=width, no_wrap=True, overflow="ellipsis", justify="right" if key == "warnings" else "left")
+    if "scenario" in columns:  # cut in the middle: names that start alike still differ at their end
+        i = columns.index("scenario")
+        for values in cells:
+            values[i] = middle(values[i], widths[i])
     for row, values in zip(rows, cells):
         table.add_row(*map(escape, values), style=_style(row))
     console.print(table)
     if hidden:
         console.print(f"[dim]{escape(msg('batch.hidden', lang, columns=', '.join(header(kb, k, lang) for k in hidden)))}[/dim]")
     _overview(results, rows, kb, lang, console)
+
+
+def middle(text: str, width: int) -> str:
+    """`text` cut to `width` with an ellipsis in the middle, its start and end kept."""
+    if len(text) <= width:
+        return text
+    head = width // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head):]
 
 
 def fitting(rows: list[dict], width: int, minimum: dict[str, int]) -> tuple[list[str], list[str]]:
