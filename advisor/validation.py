@@ -265,7 +265,7 @@ def _case_part(results: list[CaseResult], changes: str, portfolios: list[Portfol
         segments = sum(len(p.segments) for p in portfolios)
         lines += [f"{_count(len(portfolios), 'portfolio')} with {_count(segments, 'segment')} follow in "
                   "[a part of their own](#portfolios).", ""]
-    lines += [AGREEMENT, ""] + _agreement_table(s.agreement)
+    lines += [AGREEMENT, ""] + _agreement_table(s.agreement) + [""] + _differences_table(results)
     lines += ["", "## Confusion tables", "", "Rows: what the municipality decided; columns: what the advisor recommends.", ""]
     for dim, counts in s.confusion.items():
         if not counts:
@@ -305,6 +305,21 @@ decisions it has never seen: that is what the cases are for. The two are counted
 def _agreement_table(agreement: dict[str, tuple[int, int]]) -> list[str]:
     lines = ["| dimension | agree / compared | agreement |", "|---|---|---|"]
     return lines + [f"| {dim} | {agree} / {n} | {_pct(agree, n)} |" for dim, (agree, n) in agreement.items()]
+
+
+KINDS = ("sources_open", "against_good_practice", "knowledge_gap", "law_overtaken")
+
+
+def _differences_table(results: list[CaseResult]) -> list[str]:
+    """Per dimension, the differences counted by the kind of their analysis."""
+    counts: dict[str, Counter] = {}
+    for r in results:
+        for o in (o for o in r.outcomes if r.in_scope and not o.agrees):
+            analysis = r.case.analysis.get(o.dimension)
+            counts.setdefault(o.dimension, Counter())[analysis.kind if analysis else "not analysed"] += 1
+    kinds = [k for k in (*KINDS, "not analysed") if any(c[k] for c in counts.values())]
+    lines = ["Differences by their analysis:", "", "| dimension | " + " | ".join(kinds) + " |", "|---" * (len(kinds) + 1) + "|"]
+    return lines + [f"| {dim} | " + " | ".join(str(counts[dim][k] or "") for k in kinds) + " |" for dim in DIMENSIONS if dim in counts]
 
 
 def _portfolio_part(portfolios: list[PortfolioResult]) -> list[str]:

@@ -49,6 +49,16 @@ def test_every_disagreement_is_analysed(kb):
                 assert outcome.dimension in r.case.analysis, f"{r.path}: {outcome.dimension} not analysed"
 
 
+def test_the_report_counts_every_difference_by_its_analysis(kb):
+    results = run_cases(kb, CASES)
+    text = markdown(results)
+    table = text.split("Differences by their analysis:")[1].split("## Confusion tables")[0]
+    rows = [line.strip("|").split("|") for line in table.strip().splitlines()[2:]]
+    counted = {cells[0].strip(): sum(int(c) for c in cells[1:] if c.strip()) for cells in rows}
+    agreement = summarise(results).agreement
+    assert counted == {dim: n - agree for dim, (agree, n) in agreement.items() if n > agree}
+
+
 def test_the_report_is_current(kb):
     changes = (ROOT / "validation" / "changes.md").read_text(encoding="utf-8")
     cases, portfolios = validation.run(kb, validation.default_paths(ROOT))
