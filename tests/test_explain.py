@@ -214,3 +214,20 @@ def test_the_mermaid_flowchart_parses(name):
     parsed = subprocess.run(["node", str(MERMAID / "parse.mjs")], input=chart, capture_output=True, text=True, timeout=120)
     assert parsed.returncode == 0, parsed.stderr
     assert parsed.stdout.strip() == "flowchart-v2"
+
+
+def test_explain_marks_a_close_call_and_says_how_a_tie_is_broken_and_marks_an_assumption():
+    text = runner.invoke(app, ["explain", str(example("mlw_ambulant")), "--format", "markdown"], env={"COLUMNS": "200"}).output
+    [procedure] = [line for line in text.splitlines() if "**Besluit: Procedure:" in line]
+    assert procedure.rstrip().endswith("(nipte keuze)**")
+    assert "Bij een gelijke stand gaat de keuze naar de optie met meer steunende regels" in text
+    early = runner.invoke(app, ["explain", str(example("dagbesteding_vroeg_in_het_traject"))], env={"COLUMNS": "200"}).output
+    assert "Besluit: Instrument: Open House (aangenomen)" in early
+
+
+def test_explain_cites_no_ruling_given_after_the_date_of_the_advice(kb):
+    from advisor.render.explanation import trace_view
+
+    view = trace_view(kb, advise_file(kb, example("begeleiding_2015_2b_regime")), "nl")
+    cited = " ".join(s for stage in view["stages"] for step in stage["steps"] for s in step.get("sources", []))
+    assert "Falk Pharma" not in cited and "Hoge Raad" not in cited  # 2016 and 2021; the advice is for 2015

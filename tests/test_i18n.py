@@ -67,6 +67,15 @@ def _fresh(lang: str) -> dict[str, str]:
         i18n.catalogue.cache_clear()
 
 
+def test_every_question_and_derived_fact_has_a_short_name_for_the_reasoning(kb):
+    """The explanation names facts ('leidt af: met jeugddeel = ja'); an id must never show instead."""
+    from advisor.i18n import catalogue
+
+    facts = [*kb.questions, *sorted(kb.derived_facts)]
+    for lang in ("nl", "en"):
+        assert [f for f in facts if f"fact.{f}" not in catalogue(lang)] == [], lang
+
+
 def test_the_json_copy_of_a_catalogue_holds_the_same_texts_and_is_checked(tmp_path, monkeypatch):
     import json
 

@@ -19,7 +19,7 @@ from advisor.explain import Node, WhyNot, derivations, eligible_after
 from advisor.i18n import Lang, msg, t
 from advisor.knowledge import STAGES, KnowledgeBase
 from advisor.render.phrasing import condition, conclusions, fact_name, value
-from advisor.render.view import source
+from advisor.render.view import mark, source
 from advisor.safe import json_text, markdown as md, markup as escape
 from advisor.whatif import Comparison
 
@@ -55,10 +55,13 @@ def _step(kb, advice, step, lang, eligible: bool) -> dict:
     if step.kind == "decision":
         dim, option = step.asserted[0]
         decision = advice.decision(dim)
+        ranked = [o for o in decision.options if not o.excluded]
+        tie = len(ranked) > 1 and ranked[0].score == ranked[1].score
         out = {"order": step.order, "kind": "decision", "dimension": dim, "option": option,
-               "text": f"{t(kb.dimensions[dim].name, lang)}: {value(kb, dim, option, lang)}",
+               "text": f"{t(kb.dimensions[dim].name, lang)}: {value(kb, dim, option, lang)}{mark(advice, dim, lang)}",
                "tally": [{"option": o.option, "name": value(kb, dim, o.option, lang), "score": o.score, "excluded": o.excluded}
-                         for o in sorted(decision.options, key=lambda o: (o.excluded, -o.score))]}
+                         for o in sorted(decision.options, key=lambda o: (o.excluded, -o.score))],
+               "tie": msg("explain.tie_break", lang) if tie else ""}
     elif step.kind == "assumption":
         question, answer = step.asserted[0]
         out = {"order": step.order, "kind": "assumption", "question": question, "value": answer,
@@ -73,7 +76,7 @@ def _step(kb, advice, step, lang, eligible: bool) -> dict:
             "matched": [f"{fact_name(kb, n, lang)} = {value(kb, n, v, lang)}" for n, v in step.matched],
             "concluded": conclusions(kb, rule, lang),
             "because": t(fill(kb, rule.rule.because, advice.as_of), lang),
-            "sources": [source(s, kb, lang) for s in rule.rule.sources],
+            "sources": [source(s, kb, lang) for s in kb.cited_on(rule.rule.sources, advice.as_of)],
         }
     if eligible:
         out["eligible_next"] = [{"rule": r, "title": _title(kb, r, lang)} for r in eligible_after(kb, advice, step)]
@@ -223,10 +226,9 @@ def step_through(view: dict, console: Console, read: Callable[[str], "str | None
 def step_text(step: dict, lang: Lang, console: Console) -> None:
     if step["kind"] == "decision":
         console.print(f"[bold green]{step['order']:>3}. {w('decided', lang)}: {escape(step['text'])}[/bold green]")
-        scores = [f"{o['name']} {o['score']}" for o in step["tally"] if not o["excluded"]]
-        excluded = [o["name"] for o in step["tally"] if o["excluded"]]
-        line = " · ".join(scores) + (f" · {w('excluded_short', lang)}: {', '.join(excluded)}" if excluded else "")
-        console.print(f"     [green]{w('tally', lang)}: {escape(line)}[/green]")
+        console.print(f"     [green]{w('tally', lang)}: {escape(_tally(step, lang))}[/green]")
+        if step["tie"]:
+            console.print(f"     [green]{escape(step['tie'])}[/green]")
     elif step["kind"] == "assumption":
         console.print(f"[bold yellow]{step['order']:>3}. {w('assumed', lang)}: {escape(step['text'])}[/bold yellow]")
     else:
@@ -256,6 +258,13 @@ def _rich_tree(node: dict, title: str) -> Tree:
     return tree
 
 
+def _tally(step: dict, lang: Lang) -> str:
+    """The scores of a decision, its excluded options last."""
+    scores = [f"{o['name']} {o['score']}" for o in step["tally"] if not o["excluded"]]
+    excluded = [o["name"] for o in step["tally"] if o["excluded"]]
+    return " · ".join(scores) + (f" · {w('excluded_short', lang)}: {', '.join(excluded)}" if excluded else "")
+
+
 def trace_markdown(view: dict) -> str:
     lang = view["language"]
     out = [f"# {w('trace', lang)}: {md(view['scenario'])}", "", f"*{view['as_of']}*", ""]
@@ -266,7 +275,9 @@ def trace_markdown(view: dict) -> str:
         for step in stage["steps"]:
             if step["kind"] in ("decision", "assumption"):
                 word = "decided" if step["kind"] == "decision" else "assumed"
-                out += [f"{step['order']}. **{w(word, lang)}: {step['text']}**"]
+                out += [f"{step['order']}. **{w(word, lang)}: {step['text']}**" + ("  " if step["kind"] == "decision" else "")]
+                if step["kind"] == "decision":
+                    out.append(f"   {w('tally', lang)}: {_tally(step, lang)}" + (f"  \n   {step['tie']}" if step["tie"] else ""))
                 continue
             out += [f"{step['order']}. **{step['title']}**  ",
                     f"   {w('matched', lang)}: {'; '.join(step['matched']) or '—'}  "]
