@@ -73,7 +73,7 @@ def build(c: Comparison, kb: KnowledgeBase, sk: StrategyKnowledge, lang: Lang) -
 
 def _basis(score, kb: KnowledgeBase, options: dict, lang: Lang) -> str:
     if score.rule:
-        return f"{score.rule}: {t(kb.rule[score.rule].rule.title, lang)}"
+        return t(kb.rule[score.rule].rule.title, lang)  # the rule by its title; ids stay out of what people read
     return "; ".join(f"{t(kb.dimensions[d].name, lang)} = {options[o]}" for d, o in score.option.items())
 
 
