@@ -141,7 +141,8 @@ def whatif_view(kb: KnowledgeBase, c: Comparison, requested: dict[str, Any], lan
                             for q, (a, b) in c.changes.items()],
         "changed_decisions": [
             {"dimension": d, "name": t(kb.dimensions[d].name, lang),
-             "before": value(kb, d, a, lang) if a else "—", "after": value(kb, d, b, lang) if b else "—",
+             "before": value(kb, d, a, lang) if a else msg("report.no_advice_yet", lang),
+             "after": value(kb, d, b, lang) if b else msg("report.no_advice_yet", lang),
              "before_id": a, "after_id": b}
             for d, a, b in c.decisions
         ],
