@@ -469,7 +469,7 @@ def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
     """Unanswered questions that are the only thing keeping some rule from firing."""
     found: dict[str, tuple[set, list]] = {}
     unanswered = {q for q in kb.questions if answers.get(q, UNKNOWN) == UNKNOWN}
-    readers = {r.id for q in unanswered for r in kb.readers.get(q, ())}
+    readers = set().union(*(_reader_ids(kb, q) for q in unanswered))
     fired = set(fired)
     for r, resolved in _in_force_asked(kb, on):
         if r.id not in readers or r.stage not in stages or r.id in fired:
@@ -493,6 +493,12 @@ def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
 def _in_force(kb: KnowledgeBase, on: dt.date) -> tuple[tuple[LoadedRule, tuple], ...]:
     """The rules in force on `on`, in the knowledge's order, each with its conditions for that date."""
     return tuple((r, kb.resolved(r, on)) for r in kb.rules if r.in_force(on))
+
+
+@lru_cache(maxsize=1024)
+def _reader_ids(kb: KnowledgeBase, fact: str) -> frozenset[str]:
+    """The ids of the rules that read `fact`."""
+    return frozenset(r.id for r in kb.readers.get(fact, ()))
 
 
 @lru_cache(maxsize=64)
