@@ -468,16 +468,15 @@ def last_stage(kb: KnowledgeBase, dimension: str) -> str | None:
 def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
     """Unanswered questions that are the only thing keeping some rule from firing."""
     found: dict[str, tuple[set, list]] = {}
-    unanswered = [q for q in kb.questions if answers.get(q, UNKNOWN) == UNKNOWN]
-    readers = {r.id for q in unanswered for r in kb.readers.get(q, ())}
+    unanswered = {q for q in kb.questions if answers.get(q, UNKNOWN) == UNKNOWN}
+    readers = set().union(*(_reader_ids(kb, q) for q in unanswered))
     fired = set(fired)
-    for r, resolved in _in_force(kb, on):
+    for r, resolved in _in_force_asked(kb, on):
         if r.id not in readers or r.stage not in stages or r.id in fired:
             continue
-        for conj in resolved:
-            gaps = {t.fact for t in conj if _open(kb, answers, t)}
-            rest = [t for t in conj if t.fact not in gaps]
-            if gaps and all(conditions.holds(t, facts) for t in rest):
+        for conj, asked in resolved:
+            gaps = asked & unanswered
+            if gaps and all(conditions.holds(t, facts) for t in conj if t.fact not in gaps):
                 for q in gaps:
                     if kb.applies(kb.questions[q], facts, on):
                         dims, rules = found.setdefault(q, (set(), []))
@@ -496,8 +495,20 @@ def _in_force(kb: KnowledgeBase, on: dt.date) -> tuple[tuple[LoadedRule, tuple],
     return tuple((r, kb.resolved(r, on)) for r in kb.rules if r.in_force(on))
 
 
-def _open(kb, answers, test) -> bool:
-    return test.fact in kb.questions and answers.get(test.fact, UNKNOWN) == UNKNOWN and not test.negated
+@lru_cache(maxsize=1024)
+def _reader_ids(kb: KnowledgeBase, fact: str) -> frozenset[str]:
+    """The ids of the rules that read `fact`."""
+    return frozenset(r.id for r in kb.readers.get(fact, ()))
+
+
+@lru_cache(maxsize=64)
+def _in_force_asked(kb: KnowledgeBase, on: dt.date) -> tuple[tuple[LoadedRule, tuple], ...]:
+    """`_in_force`, each alternative beside the questions its tests ask without negation (an
+    unanswered one is a gap the answer could fill)."""
+    return tuple(
+        (r, tuple((conj, frozenset(t.fact for t in conj if t.fact in kb.questions and not t.negated)) for conj in resolved))
+        for r, resolved in _in_force(kb, on)
+    )
 
 
 @lru_cache(maxsize=4096)

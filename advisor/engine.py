@@ -124,10 +124,13 @@ class Ruleset:
             self._clear(run)
 
     def _clear(self, run: _Run) -> None:
-        """Retract the session's facts. (durable's delete_state corrupts memory when a rule
-        is partly matched, so it is never called.)"""
-        _native.retract_facts(self._durable._handle, self._json(run.posted))  # a refusal leaves nothing behind either
-        if json.loads(_native.get_facts(self._durable._handle, run.sid)):
+        """Retract the session's facts, in the message(s) they were posted in, joined into one.
+        (durable's delete_state corrupts memory when a rule is partly matched, so it is never called.)"""
+        if run.messages:  # a refusal leaves nothing behind either
+            text = run.messages[0] if len(run.messages) == 1 else "[" + ",".join(m[1:-1] for m in run.messages) + "]"
+            _native.retract_facts(self._durable._handle, text)
+        left = _native.get_facts(self._durable._handle, run.sid)
+        if left != "[]" and json.loads(left):
             raise EngineError("facts of a previous run were left in the engine")
 
     def tests(self, fact: Fact) -> bool:
@@ -157,9 +160,11 @@ class Ruleset:
         return text
 
     def _post(self, run: _Run, batch: list[Fact]) -> None:
+        text = self._json(batch)
         run.posted.extend(batch)
+        run.messages.append(text)
         engine = self._durable._handle
-        posted = _native.assert_facts(engine, self._json(batch))
+        posted = _native.assert_facts(engine, text)
         if posted[0] in _REFUSED:
             raise EngineError(f"the engine refused facts {batch}: {_REFUSED[posted[0]]}")
         handle = 0 if posted[0] == _NOTHING_TO_DO else posted[1]
@@ -207,6 +212,7 @@ class _Run:
         self.firings: list[Firing] = []
         self.new: list[Fact] = []
         self.posted: list[Fact] = []
+        self.messages: list[str] = []  # the JSON of each batch posted, for the retraction
         self.error: Exception | None = None
 
     def add(self, fact: Fact) -> bool:

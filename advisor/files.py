@@ -70,12 +70,14 @@ def write_atomic(path: str | Path, text: str | bytes | Iterable[str], folder_mad
         data = text.encode("utf-8") if isinstance(text, str) else text
         if isinstance(data, bytes):
             with os.fdopen(fd, "wb") as handle:
+                _set_mode(handle, tmp, path)
                 handle.write(data)
         else:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                _set_mode(handle, tmp, path)
                 handle.writelines(data)
-        os.chmod(tmp, _mode(path))
         os.replace(tmp, path)
+        tmp = None  # renamed into place: nothing left to remove
     except OSError as err:
         raise OutputError(path, err.strerror or str(err)) from None
     finally:
@@ -106,12 +108,23 @@ def _signals_held():
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
+def _set_mode(handle, tmp: str, path: Path) -> None:
+    """Give the open temporary file the permissions `path` is to have (by its descriptor where
+    the platform allows, without looking the name up again)."""
+    if hasattr(os, "fchmod"):
+        os.fchmod(handle.fileno(), _mode(path))
+    else:  # pragma: no cover - Windows
+        os.chmod(tmp, _mode(path))
+
+
 def _mode(path: Path) -> int:
-    """The permissions of the file being replaced, else the usual ones for a new file."""
+    """The permissions of the file being replaced (a regular file, not a symlink), else the
+    usual ones for a new file."""
     try:
-        return stat.S_IMODE(path.lstat().st_mode) if path.is_file() and not path.is_symlink() else _default_mode()
+        st = path.lstat()
     except OSError:
         return _default_mode()
+    return stat.S_IMODE(st.st_mode) if stat.S_ISREG(st.st_mode) else _default_mode()
 
 
 def _default_mode() -> int:

@@ -63,7 +63,26 @@ def environment() -> Environment:
     env.globals["caveat"] = caveat
     env.globals["undecided"] = undecided
     env.globals["today"] = today
+    env.globals["reason"] = _reason
     return env
+
+
+_REASONS: dict[tuple, Markup] = {}
+REASONS_SIZE = 4096  # rendered reason blocks kept; cleared when full, so memory stays flat over a batch
+
+
+def _reason(r: dict, lang: str, severity: str | None = None) -> Markup:
+    """A reason's block, as the macro in _reason.html.j2 renders it. The block depends only on
+    the texts the macro reads, and the same reasons come back report after report (29 blocks a
+    report, most of them the same rules'), so each is rendered once."""
+    key = (lang, severity, r["title"], r["text"], r["since_report"], r["check_with_lawyer"],
+           tuple(f["text"] for f in r["figures"]), tuple(r["sources"]))
+    block = _REASONS.get(key)
+    if block is None:
+        if len(_REASONS) >= REASONS_SIZE:
+            _REASONS.clear()
+        block = _REASONS[key] = environment().get_template("_reason.html.j2").module.reason(r, lang, severity)
+    return block
 
 
 def render(view: dict) -> str:
