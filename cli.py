@@ -379,13 +379,13 @@ def write_atomic(path: Path, data) -> None:
     write(path, data)
 
 
-def _date(value: str | None) -> dt.date | None:
+def _date(value: str | None, option: str = "--as-of") -> dt.date | None:
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        _error(f"--as-of: {msg('error.not_a_date', value=value)}")
+        _error(f"{option}: {msg('error.not_a_date', value=value)}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
@@ -675,7 +675,8 @@ class WhatifFormat(str, Enum):
 @app.command()
 def whatif(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
-    set_: Annotated[list[str], typer.Option("--set", help="QUESTION=VALUE, e.g. contract_value=2000000; repeat for more (lists: a,b).")],
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="QUESTION=VALUE, e.g. contract_value=2000000; repeat for more (lists: a,b).")] = None,
+    then: Annotated[Optional[str], typer.Option("--then", help="The date of the second run (YYYY-MM-DD): the same answers under the law of that date.")] = None,
     format: Annotated[WhatifFormat, typer.Option("--format", "-f", help="text, markdown (a table), json or mermaid (answers -> decisions).")] = WhatifFormat.text,
     lang: LangOption = Lang.nl,
     as_of: AsOfOption = None,
@@ -689,9 +690,12 @@ def whatif(
 
     with handled(lang):
         kb = load_knowledge(knowledge)
+        if not set_ and then is None:
+            _error(msg("error.whatif_nothing"))
+            raise typer.Exit(EXIT_BAD_INPUT)
         before = advise_file(kb, file, _date(as_of))
-        settings = parse_settings(kb, set_)
-        view = ex.whatif_view(kb, compare(kb, before, settings), settings, lang.value)
+        settings = parse_settings(kb, set_ or [])
+        view = ex.whatif_view(kb, compare(kb, before, settings, _date(then, "--then")), settings, lang.value)
         if format == WhatifFormat.json:
             out.out(ex.as_json(view), end="", highlight=False)
         elif format == WhatifFormat.markdown:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,9 +52,10 @@ def _form(kb: KnowledgeBase, qid: str) -> str:
     return msg("error.set_form", example=f"{question.id}={kb.choices(question)[0] if kb.choices(question) else 1}")
 
 
-def compare(kb: KnowledgeBase, before: Advice, changed: dict[str, Any]) -> Comparison:
+def compare(kb: KnowledgeBase, before: Advice, changed: dict[str, Any], then: dt.date | None = None) -> Comparison:
+    """The advice with `changed` answers, and on the date `then` if given, against `before`."""
     answers = {**before.answers, **changed}
-    after = advise(kb, {q: answers[q] for q in kb.questions if q in answers}, before.as_of, before.scenario, before.path)
+    after = advise(kb, {q: answers[q] for q in kb.questions if q in answers}, then or before.as_of, before.scenario, before.path)
     was, now = before.recommended(), after.recommended()
     dims = [d for d in kb.dimensions if d in was or d in now]
     fired_before, fired_after = before.trace.rules(), after.trace.rules()

@@ -231,3 +231,17 @@ def test_explain_cites_no_ruling_given_after_the_date_of_the_advice(kb):
     view = trace_view(kb, advise_file(kb, example("begeleiding_2015_2b_regime")), "nl")
     cited = " ".join(s for stage in view["stages"] for step in stage["steps"] for s in step.get("sources", []))
     assert "Falk Pharma" not in cited and "Hoge Raad" not in cited  # 2016 and 2021; the advice is for 2015
+
+
+def test_whatif_then_shows_the_same_answers_under_the_law_of_another_date():
+    result = runner.invoke(app, ["whatif", str(example("begeleiding_2015_2b_regime")), "--then", "2026-06-01"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "datum van het advies: 2015-06-01 → 2026-06-01" in result.output
+    assert "Regime: 2B-dienstenregime (tot 1 juli 2016) → SAS-regime" in result.output
+    view = json.loads(runner.invoke(app, ["whatif", str(example("begeleiding_2015_2b_regime")), "--then", "2026-06-01",
+                                          "--set", "contract_value=500000", "--format", "json"]).output)
+    assert [c["question"] for c in view["changed_answers"]] == ["contract_value", "as_of"]
+    nothing = runner.invoke(app, ["whatif", str(example("begeleiding_2015_2b_regime"))])
+    assert nothing.exit_code == 2 and "--then" in nothing.output
+    bad = runner.invoke(app, ["whatif", str(example("begeleiding_2015_2b_regime")), "--then", "01-06-2026"])
+    assert bad.exit_code == 2 and "--then: '01-06-2026'" in bad.output

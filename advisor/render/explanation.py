@@ -138,7 +138,9 @@ def whatif_view(kb: KnowledgeBase, c: Comparison, requested: dict[str, Any], lan
         "unchanged": [w("is_already", lang, question=fact_name(kb, q, lang), value=shown(q, v))
                       for q, v in requested.items() if q not in c.changes],
         "changed_answers": [{"question": q, "name": fact_name(kb, q, lang), "before": shown(q, a), "after": shown(q, b)}
-                            for q, (a, b) in c.changes.items()],
+                            for q, (a, b) in c.changes.items()]
+        + ([{"question": "as_of", "name": w("date", lang), "before": c.before.as_of.isoformat(), "after": c.after.as_of.isoformat()}]
+           if c.after.as_of != c.before.as_of else []),
         "changed_decisions": [
             {"dimension": d, "name": t(kb.dimensions[d].name, lang),
              "before": value(kb, d, a, lang) if a else msg("report.no_advice_yet", lang),
