@@ -14,7 +14,7 @@ from rich.padding import Padding
 from rich.tree import Tree
 
 from advisor.advise import Advice
-from advisor.decision import fill
+from advisor.decision import reason
 from advisor.explain import Node, WhyNot, derivations, eligible_after
 from advisor.i18n import Lang, msg, t
 from advisor.knowledge import STAGES, KnowledgeBase
@@ -67,16 +67,16 @@ def _step(kb, advice, step, lang, eligible: bool) -> dict:
         out = {"order": step.order, "kind": "assumption", "question": question, "value": answer,
                "text": f"{t(kb.questions[question].text, lang)} {value(kb, question, answer, lang)}"}
     else:
-        rule = kb.rule[step.rule]
+        why = reason(kb, step.rule, advice.as_of)  # the text and the sources as they hold on the advice's date
         out = {
             "order": step.order,
             "kind": "rule",
             "rule": step.rule,
-            "title": t(rule.rule.title, lang),
+            "title": t(why.title, lang),
             "matched": [f"{fact_name(kb, n, lang)} = {value(kb, n, v, lang)}" for n, v in step.matched],
-            "concluded": conclusions(kb, rule, lang),
-            "because": t(fill(kb, rule.rule.because, advice.as_of), lang),
-            "sources": [source(s, kb, lang) for s in kb.cited_on(rule.rule.sources, advice.as_of)],
+            "concluded": conclusions(kb, kb.rule[step.rule], lang),
+            "because": t(why.text, lang),
+            "sources": [source(s, kb, lang) for s in why.sources],
         }
     if eligible:
         out["eligible_next"] = [{"rule": r, "title": _title(kb, r, lang)} for r in eligible_after(kb, advice, step)]
