@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Literal
+from typing import TYPE_CHECKING, Any, Iterable, Literal, get_args
 
 from pydantic import Field
 
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from advisor.strategy import SegmentResult, Strategy
 
 DIMENSIONS = ("instrument", "regime", "procedure", "funding_form", "contract_form", "provider_count", "cooperation", "lots", "renewal")
-KINDS = ("knowledge_gap", "against_good_practice", "sources_open", "law_overtaken")
+Kind = Literal["sources_open", "against_good_practice", "knowledge_gap", "law_overtaken"]  # the analyses of a difference
+KINDS = get_args(Kind)
 
 
 class CaseSource(Strict):
@@ -42,7 +43,7 @@ class CaseSource(Strict):
 
 
 class Analysis(Strict):
-    kind: Literal["knowledge_gap", "against_good_practice", "sources_open", "law_overtaken"]
+    kind: Kind
     text: str = Field(min_length=1)
 
 
@@ -305,9 +306,6 @@ decisions it has never seen: that is what the cases are for. The two are counted
 def _agreement_table(agreement: dict[str, tuple[int, int]]) -> list[str]:
     lines = ["| dimension | agree / compared | agreement |", "|---|---|---|"]
     return lines + [f"| {dim} | {agree} / {n} | {_pct(agree, n)} |" for dim, (agree, n) in agreement.items()]
-
-
-KINDS = ("sources_open", "against_good_practice", "knowledge_gap", "law_overtaken")
 
 
 def _differences_table(results: list[CaseResult]) -> list[str]:
