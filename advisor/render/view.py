@@ -35,20 +35,7 @@ def build(advice: Advice, kb: KnowledgeBase, lang: Lang, trace: bool = True) -> 
             {**_decision(d, names, kb, lang, advice), "assumed": d.dimension in assumed, "provisional": d.dimension in provisional}
             for d in advice.decisions
         ],
-        "assumptions": [
-            {
-                "question": a.question,
-                "text": t(kb.questions[a.question].text, lang),
-                "value": a.value,
-                "shown": _band_label(kb, a.question, a.band, lang) if a.band else shown(kb, a.question, a.value, lang),
-                "reasons": [_reason(r, kb, lang) for r in a.reasons],
-                "grounds": msg("report.evidence_grounds", lang, answers="; ".join(
-                    f"{t(kb.questions[q].text, lang)} → {shown(kb, q, advice.answers[q], lang)}" for q in a.grounds
-                )) if a.grounds else "",
-                "against": msg("report.evidence_against", lang, rules="; ".join(t(r.title, lang) for r in a.against)) if a.against else "",
-            }
-            for a in advice.assumptions
-        ],
+        "assumptions": [_assumption(a, advice, kb, lang) for a in advice.assumptions],
         "conditional": [_conditional(c, kb, names, lang) for c in advice.conditional],
         "warnings": [{"severity": w.severity, **_reason(w.reason, kb, lang)} for w in advice.warnings],
         "advice": [_reason(r, kb, lang) for r in advice.advice],
@@ -268,6 +255,22 @@ def shown(kb: KnowledgeBase, qid: str, value: Any, lang: Lang) -> str:
 
 def _answer(kb, names, qid, value, lang) -> dict:
     return {"question": qid, "text": t(kb.questions[qid].text, lang), "value": value, "shown": shown(kb, qid, value, lang)}
+
+
+def _assumption(a, advice: Advice, kb: KnowledgeBase, lang: Lang) -> dict:
+    """An answer assumed on the evidence: the rules that point to it, the answers they rest on,
+    and what points the other way."""
+    return {
+        "question": a.question,
+        "text": t(kb.questions[a.question].text, lang),
+        "value": a.value,
+        "shown": _band_label(kb, a.question, a.band, lang) if a.band else shown(kb, a.question, a.value, lang),
+        "reasons": [_reason(r, kb, lang) for r in a.reasons],
+        "grounds": msg("report.evidence_grounds", lang, answers="; ".join(
+            f"{t(kb.questions[q].text, lang)} → {shown(kb, q, advice.answers[q], lang)}" for q in a.grounds
+        )) if a.grounds else "",
+        "against": msg("report.evidence_against", lang, rules="; ".join(t(r.title, lang) for r in a.against)) if a.against else "",
+    }
 
 
 def _conditional(c, kb: KnowledgeBase, names: "_Names", lang: Lang) -> dict:
