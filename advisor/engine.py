@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import durable_rules_engine as _native
+import orjson
 from durable.engine import Ruleset as _DurableRuleset
 
 from advisor.conditions import Conjunction, Test, _match
@@ -170,7 +171,7 @@ class Ruleset:
         handle = 0 if posted[0] == _NOTHING_TO_DO else posted[1]
         result = _native.start_action_for_state(engine, handle)
         while result:
-            for name, match in json.loads(result[1]).items():
+            for name, match in orjson.loads(result[1]).items():
                 self._actions[name](match)
             following = _native.complete_and_start_action(engine, handle)
             result = (None, following) if following else None

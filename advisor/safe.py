@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 
+import orjson
 from rich.markup import escape
 
 # Bidirectional overrides and isolates reorder what a reader sees ("Trojan Source").
@@ -69,7 +70,59 @@ def cell(value: object) -> object:
 
 def json_text(data: object, **options) -> str:
     """JSON with every control, C1 and bidi character written as a \\u escape: the same data
-    back when parsed, nothing a terminal would obey when printed."""
-    text = json.dumps(data, ensure_ascii=False, **options)
+    back when parsed, nothing a terminal would obey when printed.
+
+    The text is that of json.dumps(data, ensure_ascii=False, **options), made by orjson where it
+    writes the same bytes: compact or indented by two, and no number below 1e-4 (orjson writes
+    0.00001 where Python writes 1e-05). Non-finite numbers, which no answer can hold, would be
+    null instead of NaN."""
+    raw = _orjson(data, options)
+    if raw is None:
+        text = json.dumps(data, ensure_ascii=False, **options)
+    else:
+        text = raw.decode("utf-8")
+        if not _escapes_needed(raw):  # a search for four bytes; the pattern would read it all
+            return text
     return _IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
+
+_ORJSON_OPTIONS = {(("separators", (",", ":")),): 0, (("indent", 2),): orjson.OPT_INDENT_2}
+
+
+def _orjson(data: object, options: dict) -> bytes | None:
+    """orjson's JSON of `data`, or None where it would differ from the standard library's."""
+    option = _ORJSON_OPTIONS.get(tuple(options.items()))
+    if option is None:
+        return None
+    try:
+        raw = orjson.dumps(data, option=option)
+    except TypeError:  # a key that is not text, an integer beyond 64 bits, a lone surrogate
+        return None
+    return None if b"0.0000" in raw or _after_digit(raw, b"e-") else raw
+
+
+def _after_digit(raw: bytes, part: bytes) -> bool:
+    i = raw.find(part)
+    while i != -1:
+        if i and raw[i - 1] in b"0123456789":
+            return True
+        i = raw.find(part, i + len(part))
+    return False
+
+
+# What _IN_JSON matches, in UTF-8, by first byte: each has as many bytes as the others that share it.
+_ENCODED: dict[int, set[bytes]] = {}
+for _code in [*range(0x7F, 0xA0), 0x2028, 0x2029, *map(ord, _BIDI)]:
+    _form = chr(_code).encode("utf-8")
+    _ENCODED.setdefault(_form[0], set()).add(_form)
+
+
+def _escapes_needed(raw: bytes) -> bool:
+    for lead, forms in _ENCODED.items():
+        size = len(next(iter(forms)))
+        i = raw.find(lead)
+        while i != -1:
+            if raw[i : i + size] in forms:
+                return True
+            i = raw.find(lead, i + 1)
+    return False
