@@ -469,19 +469,18 @@ def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
     """Unanswered questions that are the only thing keeping some rule from firing."""
     found: dict[str, tuple[set, list]] = {}
     unanswered = {q for q in kb.questions if answers.get(q, UNKNOWN) == UNKNOWN}
-    readers = set().union(*(_reader_ids(kb, q) for q in unanswered))
-    fired = set(fired)
-    for r, resolved in _in_force_asked(kb, on):
-        if r.id not in readers or r.stage not in stages or r.id in fired:
+    fired, stages = set(fired), set(stages)
+    for rule_id, stage, alternatives in _asking(kb, on):
+        if stage not in stages or rule_id in fired:
             continue
-        for conj, asked in resolved:
+        for conj, asked in alternatives:
             gaps = asked & unanswered
             if gaps and all(conditions.holds(t, facts) for t in conj if t.fact not in gaps):
                 for q in gaps:
                     if kb.applies(kb.questions[q], facts, on):
                         dims, rules = found.setdefault(q, (set(), []))
-                        dims.update(affects(kb, r.id))
-                        rules.append(r.id)
+                        dims.update(affects(kb, rule_id))
+                        rules.append(rule_id)
     order = list(kb.questions)
     return [
         Missing(q, tuple(sorted(found[q][0])), tuple(dict.fromkeys(found[q][1])))
@@ -490,25 +489,18 @@ def missing_answers(kb, answers, facts, fired, stages, on) -> list[Missing]:
 
 
 @lru_cache(maxsize=64)
-def _in_force(kb: KnowledgeBase, on: dt.date) -> tuple[tuple[LoadedRule, tuple], ...]:
-    """The rules in force on `on`, in the knowledge's order, each with its conditions for that date."""
-    return tuple((r, kb.resolved(r, on)) for r in kb.rules if r.in_force(on))
-
-
-@lru_cache(maxsize=1024)
-def _reader_ids(kb: KnowledgeBase, fact: str) -> frozenset[str]:
-    """The ids of the rules that read `fact`."""
-    return frozenset(r.id for r in kb.readers.get(fact, ()))
-
-
-@lru_cache(maxsize=64)
-def _in_force_asked(kb: KnowledgeBase, on: dt.date) -> tuple[tuple[LoadedRule, tuple], ...]:
-    """`_in_force`, each alternative beside the questions its tests ask without negation (an
-    unanswered one is a gap the answer could fill)."""
-    return tuple(
-        (r, tuple((conj, frozenset(t.fact for t in conj if t.fact in kb.questions and not t.negated)) for conj in resolved))
-        for r, resolved in _in_force(kb, on)
-    )
+def _asking(kb: KnowledgeBase, on: dt.date) -> tuple[tuple[str, str, tuple], ...]:
+    """The rules in force on `on` that ask a question, in the knowledge's order: id, stage, and
+    the alternatives that ask one, each beside the questions its tests ask without negation
+    (an unanswered one is a gap the answer could fill)."""
+    found = []
+    for r in kb.rules:
+        if r.in_force(on):
+            asking = [(conj, frozenset(t.fact for t in conj if t.fact in kb.questions and not t.negated)) for conj in kb.resolved(r, on)]
+            asking = tuple((conj, asked) for conj, asked in asking if asked)
+            if asking:
+                found.append((r.id, r.stage, asking))
+    return tuple(found)
 
 
 @lru_cache(maxsize=4096)

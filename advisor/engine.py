@@ -179,7 +179,8 @@ class Ruleset:
             raise EngineError(f"a rule action failed: {run.error}")
 
     def _action(self, key: str, conj: Conjunction):
-        positive = [t for t in conj if not t.negated]
+        named = [(t.fact, f"p{i}") for i, t in enumerate(t for t in conj if not t.negated)]  # as _patterns names them
+        asserted = self._rules[key].asserts
 
         def action(match: dict) -> None:
             run = self._run
@@ -187,8 +188,7 @@ class Ruleset:
                 if key in run.fired:
                     return  # another alternative of the same rule already fired
                 run.fired.add(key)
-                matched = tuple((t.fact, match[f"p{i}"]["v"]) for i, t in enumerate(positive))
-                asserted = self._rules[key].asserts
+                matched = tuple([(fact, match[name]["v"]) for fact, name in named])
                 run.firings.append(Firing(key, matched, asserted))
                 run.new.extend(asserted)
             except Exception as err:  # noqa: BLE001 - durable would swallow it
