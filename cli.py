@@ -234,6 +234,8 @@ def _usage_message(error: click_errors.UsageError) -> str:
     """Click's message in the user's language, for the errors a user meets."""
     import re
 
+    if isinstance(error, OptionValueError):
+        return error.message
     if isinstance(error, click_errors.NoSuchOption):
         hint = msg("error.did_you_mean", word=error.possibilities[0]) if error.possibilities else ""
         return msg("cli.no_such_option", name=error.option_name) + hint
@@ -261,6 +263,11 @@ def _usage_message(error: click_errors.UsageError) -> str:
 def _param_name(param) -> str:
     opts = getattr(param, "opts", None)
     return opts[0] if opts and getattr(param, "param_type_name", "") == "option" else (param.name or '').upper()
+
+
+class OptionValueError(click_errors.BadParameter):
+    """A value that an option's own check refuses, with its message already in the user's
+    language: a mistake on the command line like any other (exit code 2, with the usage)."""
 
 
 app = typer.Typer(
@@ -418,10 +425,31 @@ class BatchFormat(str, Enum):
     jsonl = "jsonl"
 
 
+REPORTS = ("json", "markdown", "html")  # advisor.render.REPORTS, named here so that the help imports no renderer
+NO_REPORTS = "none"
+
+
+def _reports(param: typer.CallbackParam, values: Optional[list[str]]) -> list[str]:
+    """--reports: the reports asked for, in the order of REPORTS. Names are separated by
+    commas, the option may be repeated, and case and spaces around a name do not matter;
+    `none` (alone) asks for none."""
+    given = [name.strip() for value in values or () for name in value.split(",") if name.strip()]
+    if not given:
+        raise OptionValueError(msg("cli.needs_value", name=_param_name(param)))
+    names = {name.casefold() for name in given}
+    for name in given:
+        if name.casefold() not in (*REPORTS, NO_REPORTS):
+            raise OptionValueError(msg("cli.bad_choice", name=_param_name(param), value=name, choices=", ".join((*REPORTS, NO_REPORTS))))
+    if NO_REPORTS in names and names != {NO_REPORTS}:
+        raise OptionValueError(msg("cli.alone", name=_param_name(param), value=NO_REPORTS))
+    return [report for report in REPORTS if report in names]
+
+
 @app.command()
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="Scenario files, folders, globs, or CSV files (a row per scenario).")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write a report per scenario (JSON, Markdown, HTML) and summary.csv/json/md/html here.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write a report per scenario (JSON, Markdown and HTML; see --reports) and summary.csv/json/md/html here.")] = None,
+    reports: Annotated[list[str], typer.Option("--reports", callback=_reports, help="With --output: the reports to write per scenario, comma-separated or with the option repeated: json, markdown, html, or none for the summaries only.")] = list(REPORTS),
     format: Annotated[BatchFormat, typer.Option("--format", "-f", help="table, csv or jsonl on standard output.")] = BatchFormat.table,
     lang: LangOption = Lang.nl,
     as_of: AsOfOption = None,
@@ -446,7 +474,7 @@ def batch(
         with _progress(len(found)) as advance:
             results = batches.run(
                 found, root=str(knowledge) if knowledge else None, as_of=_date(as_of), lang=lang.value,
-                output=output, processes=jobs, fail_fast=fail_fast, progress=advance,
+                output=output, reports=reports, processes=jobs, fail_fast=fail_fast, progress=advance,
             )
         if output:
             from advisor.render import batch as batch_view

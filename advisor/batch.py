@@ -283,16 +283,16 @@ def _init(root: str | None, settings: dict[str, Any]) -> None:
 
 
 def _work(job: Job) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Advise on one job in this process: validate, run, summarise and render its reports.
-    Its summary, or the problems that stopped it."""
+    """Advise on one job in this process: validate, run, summarise, and render the reports
+    asked for. Its summary, or the problems that stopped it."""
     kb, settings = _KB, _SETTINGS
     try:
         advice = _advise(kb, job, settings["as_of"])
     except InputError as err:
         return None, err.problems
-    if settings["output"]:
+    if settings["output"] and settings["reports"]:
         folder = settings["output"]
-        for fmt, text in render.reports(advice, kb, settings["lang"]).items():
+        for fmt, text in render.reports(advice, kb, settings["lang"], settings["reports"]).items():
             write_atomic(folder / f"{job.name}.{SUFFIX[fmt]}", text, folder_made=True)
     return summarise(advice), []
 
@@ -346,15 +346,20 @@ def run(
     as_of: dt.date | None = None,
     lang: str = "nl",
     output: Path | None = None,
+    reports: Iterable[str] = render.REPORTS,
     processes: int = 1,
     fail_fast: bool = False,
     progress: Callable[[Result], None] | None = None,
 ) -> list[Result]:
     """Advise on every job, in input order; with `fail_fast`, stop after the first failure.
 
-    With `output`, each scenario's reports (JSON and Markdown) are written there by the
-    process that advised it, as soon as it is done, each file atomically."""
-    settings = {"as_of": as_of, "lang": lang, "output": Path(output) if output else None}
+    With `output`, each scenario's `reports` (of "json", "markdown" and "html"; all three by
+    default, none with an empty list) are written there by the process that advised it, as
+    soon as it is done, each file atomically; a report not asked for is not rendered either.
+    Reports of an earlier run that are not asked for now are left alone. ValueError for an
+    unknown report format."""
+    settings = {"as_of": as_of, "lang": lang, "output": Path(output) if output else None,
+                "reports": render.report_formats(reports)}
     if output:
         make_folder(Path(output) / "summary.csv")  # once for every report of the run
         remove_summary(output)  # an interrupted run must not leave an old summary beside new reports

@@ -322,6 +322,172 @@ def test_a_fifo_in_a_folder_is_skipped_with_a_message(tmp_path):
     assert "mlw_crisis" in result.stdout or "ok," in result.stdout
 
 
+# --- which reports --reports writes ---------------------------------------------------
+SUMMARIES = {"summary.csv", "summary.json", "summary.md", "summary.html"}
+MATRIX_IDS = {"varianten-hh-open-house", "varianten-jeugd-residentieel-2026"}  # two of its seven rows
+
+
+def reports_in(folder: Path) -> dict[str, set[str]]:
+    """The report files in `folder` beside the summaries, as report name -> the suffixes it has."""
+    found: dict[str, set[str]] = {}
+    for path in folder.iterdir():
+        if path.name not in SUMMARIES:
+            found.setdefault(path.stem, set()).add(path.suffix)
+    return found
+
+
+def batch_process(*args: str) -> "subprocess.CompletedProcess[str]":
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "cli", "batch", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, stdin=subprocess.DEVNULL)
+
+
+def test_reports_json_writes_only_the_json_reports_and_the_summaries(tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["batch", str(MATRIX), "--output", str(out), "--reports", "json"])
+    assert result.exit_code == 0, result.output
+    reports = reports_in(out)
+    assert len(reports) == 7 and MATRIX_IDS <= set(reports)
+    assert all(suffixes == {".json"} for suffixes in reports.values()), reports
+    assert SUMMARIES <= {p.name for p in out.iterdir()}
+    report = json.loads((out / "varianten-hh-open-house.json").read_text(encoding="utf-8"))
+    assert report["decisions"][0]["recommended"] == "open_house"
+    assert "7 scenario's: 7 geadviseerd" in result.output  # the table as without --reports
+
+
+def test_names_in_any_case_with_spaces_or_the_option_repeated_mean_the_same(tmp_path):
+    written = []
+    for args in (["--reports", " Markdown, HTML"], ["--reports", "markdown", "--reports", "html"], ["--reports", "html,markdown,html,"]):
+        out = tmp_path / str(len(written))
+        result = runner.invoke(app, ["batch", str(MATRIX), "--output", str(out), *args])
+        assert result.exit_code == 0, result.output
+        assert set(map(frozenset, reports_in(out).values())) == {frozenset({".md", ".html"})}, args
+        written.append({p.name: p.read_bytes() for p in out.iterdir()})
+    assert written[0] == written[1] == written[2]
+
+
+def test_reports_none_writes_the_summaries_only(tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["batch", str(MATRIX), "--output", str(out), "--reports", "NONE", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == SUMMARIES
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["overview"]["scenarios"] == 7 and MATRIX_IDS <= {row["id"] for row in summary["scenarios"]}
+    assert "| Scenario |" in (out / "summary.md").read_text(encoding="utf-8")
+
+
+def test_by_default_every_scenario_gets_all_three_reports_as_before(tmp_path):
+    out, named = tmp_path / "default", tmp_path / "named"
+    assert runner.invoke(app, ["batch", str(MATRIX), "--output", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["batch", str(MATRIX), "--output", str(named), "--reports", "json,markdown,html"]).exit_code == 0
+    reports = reports_in(out)
+    assert len(reports) == 7 and all(suffixes == {".json", ".md", ".html"} for suffixes in reports.values())
+    assert (out / "varianten-hh-open-house.md").read_text(encoding="utf-8").startswith("# Advies voor")
+    assert (out / "varianten-hh-open-house.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == {p.name: p.read_bytes() for p in named.iterdir()}
+
+
+def test_reports_of_an_earlier_run_that_are_not_asked_for_are_left_alone(tmp_path):
+    out = tmp_path / "out"
+    runner.invoke(app, ["batch", str(MATRIX), "--output", str(out)])
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (out / "varianten-hh-open-house.json").write_text("stale", encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(MATRIX), "--output", str(out), "--reports", "json"])
+    assert result.exit_code == 0, result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the JSON rewritten, the rest untouched
+
+
+@pytest.mark.parametrize("given, dutch, english", [
+    ("pdf", "'pdf' past niet bij --reports; mogelijk: json, markdown, html, none",
+     "'pdf' is not allowed for --reports; allowed: json, markdown, html, none"),
+    ("json, Pdf", "'Pdf' past niet bij --reports; mogelijk: json, markdown, html, none",
+     "'Pdf' is not allowed for --reports; allowed: json, markdown, html, none"),
+    ("none,json", "'none' gaat niet samen met andere waarden van --reports",
+     "'none' does not go with other values of --reports"),
+    (" , ", "--reports heeft een waarde nodig", "--reports needs a value"),
+])
+def test_a_bad_reports_value_is_a_usage_error_in_the_users_language(tmp_path, given, dutch, english):
+    out = tmp_path / "out"
+    nl = runner.invoke(app, ["batch", str(MATRIX), "--output", str(out), "--reports", given])
+    assert nl.exit_code == 2
+    assert f"fout: {dutch}" in nl.stderr and "Gebruik: advisor batch" in nl.stderr and "Hulp: 'advisor batch -h'." in nl.stderr
+    en = runner.invoke(app, ["batch", str(MATRIX), "--output", str(out), "--reports", given, "--lang", "en"])
+    assert en.exit_code == 2 and f"error: {english}" in en.stderr and "Traceback" not in en.output
+    assert nl.stdout == en.stdout == "" and not out.exists()  # nothing advised, nothing written
+
+
+def test_reports_without_output_is_accepted_and_writes_nothing_like_strategy_format_with_output(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    plain = runner.invoke(app, ["batch", str(MATRIX), "--format", "csv"])
+    result = runner.invoke(app, ["batch", str(MATRIX), "--format", "csv", "--reports", "json"])
+    assert result.exit_code == 0 and result.stdout == plain.stdout
+    assert list(tmp_path.iterdir()) == []
+    assert runner.invoke(app, ["batch", str(MATRIX), "--reports", "pdf"]).exit_code == 2  # still checked
+
+
+def test_the_help_of_reports_is_in_the_language_of_the_run():
+    dutch = " ".join(runner.invoke(app, ["batch", "-h"], env={"COLUMNS": "200"}).output.replace("│", " ").split())
+    assert "--reports" in dutch and "Met --output: welke rapporten per scenario worden geschreven" in dutch
+    assert "[standaard: json, markdown, html]" in dutch and "none voor alleen de samenvattingen" in dutch
+    english = " ".join(runner.invoke(app, ["batch", "-h", "--lang", "en"], env={"COLUMNS": "200"}).output.replace("│", " ").split())
+    assert "With --output: the reports to write per scenario" in english and "[default: json, markdown, html]" in english
+
+
+def test_a_real_process_writes_only_the_reports_asked_for_and_refuses_a_bad_name(tmp_path):
+    out = tmp_path / "out"
+    result = batch_process(str(EXAMPLES), str(MATRIX), "--output", str(out), "--reports", "markdown", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    reports = reports_in(out)
+    assert len(reports) == 35 and all(suffixes == {".md"} for suffixes in reports.values())
+    assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == 35
+    dutch = batch_process(str(EXAMPLES), "--output", str(tmp_path / "bad"), "--reports", "jsn")
+    assert dutch.returncode == 2 and "fout: 'jsn' past niet bij --reports; mogelijk: json, markdown, html, none" in dutch.stderr
+    english = batch_process(str(EXAMPLES), "--output", str(tmp_path / "bad"), "--reports", "jsn", "--lang", "en")
+    assert english.returncode == 2 and "error: 'jsn' is not allowed for --reports; allowed: json, markdown, html, none" in english.stderr
+    assert "Traceback" not in dutch.stderr + english.stderr and not (tmp_path / "bad").exists()
+
+
+def test_workers_write_only_the_reports_asked_for_and_the_same_bytes(tmp_path):
+    one, two, none = tmp_path / "one", tmp_path / "two", tmp_path / "none"
+    assert batch_process(str(EXAMPLES), str(MATRIX), "--output", str(one), "--reports", "html,json").returncode == 0
+    result = batch_process(str(EXAMPLES), str(MATRIX), "--output", str(two), "--reports", "html,json", "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    reports = reports_in(two)
+    assert len(reports) == 35 and all(suffixes == {".html", ".json"} for suffixes in reports.values())
+    assert {p.name: p.read_bytes() for p in one.iterdir()} == {p.name: p.read_bytes() for p in two.iterdir()}
+    assert batch_process(str(EXAMPLES), "--output", str(none), "--reports", "none", "--jobs", "2").returncode == 0
+    assert {p.name for p in none.iterdir()} == SUMMARIES
+
+
+def test_the_library_renders_only_the_reports_asked_for(tmp_path, monkeypatch, kb):
+    import advisor.render.html
+    import advisor.render.markdown
+    import cli
+    from advisor import render
+    from advisor.advise import advise_file
+
+    def not_asked(*args, **kwargs):
+        raise AssertionError("rendered a report that was not asked for")
+
+    monkeypatch.setattr(advisor.render.html, "render", not_asked)
+    monkeypatch.setattr(advisor.render.markdown, "render", not_asked)
+    advice = advise_file(kb, EXAMPLES / "mlw_crisis.yaml")
+    assert list(render.reports(advice, kb, "en", formats=("json",))) == ["json"]
+    assert render.reports(advice, kb, "en", formats=()) == {}
+    jobs, _ = batch.collect([str(MATRIX)])
+    results = batch.run(jobs, output=tmp_path, reports=["json"])
+    assert not any(r.failed for r in results)
+    assert {p.name for p in tmp_path.iterdir()} == {f"{j.name}.json" for j in jobs}  # the summaries are the CLI's
+    with pytest.raises(ValueError, match="'pdf'"):
+        batch.run(jobs, output=tmp_path / "bad", reports=["json", "pdf"])
+    assert not (tmp_path / "bad").exists()
+    monkeypatch.undo()
+    assert list(render.reports(advice, kb, "en", formats=["html", "json", "markdown"])) == ["json", "markdown", "html"]
+    assert cli.REPORTS == render.REPORTS  # the command line names them without importing the renderers
+
+
 # --- interruptions ----------------------------------------------------------------------
 def _many(folder: Path, n: int = 2000) -> None:
     folder.mkdir()

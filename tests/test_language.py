@@ -51,6 +51,8 @@ def runs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "advise unknown option": (["advise", AMBULANT, "--formt", "text"], ""),
         "batch": (["batch", EXAMPLES], ""),
         "batch empty": (["batch", empty], ""),
+        "batch bad report": (["batch", EXAMPLES, "--output", tmp_path / "out", "--reports", "pdf"], ""),
+        "batch report with none": (["batch", EXAMPLES, "--output", tmp_path / "out", "--reports", "none,json"], ""),
         "explain": (["explain", AMBULANT], ""),
         "explain markdown": (["explain", AMBULANT, "-f", "markdown"], ""),
         "explain step": (["explain", VERVOER, "--step"], "\n" * 50),

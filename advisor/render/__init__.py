@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Literal
+from typing import Iterable, Literal
 
 from rich.console import Console
 
@@ -44,9 +44,34 @@ def _render(v: dict, fmt: Format, width: int = 100, compact: bool = False) -> st
     return buffer.getvalue()
 
 
-def reports(advice: Advice, kb: KnowledgeBase, lang: Lang) -> dict[str, str]:
-    """The JSON (compact), Markdown and HTML reports of one advice, from one view."""
-    from advisor.render import html
+REPORTS = ("json", "markdown", "html")  # the reports of one advice, in the order they are written
 
+
+def report_formats(formats: Iterable[str] | str) -> tuple[str, ...]:
+    """The report formats asked for, each once, in the order of REPORTS (a single name may be
+    given as a string). ValueError for a name that is not in REPORTS."""
+    asked = {formats} if isinstance(formats, str) else set(formats)
+    unknown = sorted(asked - set(REPORTS), key=str)
+    if unknown:
+        raise ValueError(f"unknown report format {', '.join(map(repr, unknown))}; known: {', '.join(REPORTS)}")
+    return tuple(f for f in REPORTS if f in asked)
+
+
+def reports(advice: Advice, kb: KnowledgeBase, lang: Lang, formats: Iterable[str] | str = REPORTS) -> dict[str, str]:
+    """The reports of one advice in `formats` (JSON compact, Markdown, HTML), from one view, in
+    the order of REPORTS. Only the formats asked for are rendered: none builds no view, and
+    without HTML Jinja2 is not even imported."""
+    asked = report_formats(formats)
+    if not asked:
+        return {}
     v = view.build(advice, kb, lang)
-    return {"json": json.render(v, compact=True), "markdown": markdown.render(v), "html": html.render(v)}
+    made = {}
+    if "json" in asked:
+        made["json"] = json.render(v, compact=True)
+    if "markdown" in asked:
+        made["markdown"] = markdown.render(v)
+    if "html" in asked:
+        from advisor.render import html  # Jinja2: imported by the runs that write HTML
+
+        made["html"] = html.render(v)
+    return made
