@@ -4,7 +4,7 @@ Generates the scenarios as one CSV file with varied answers (seeded, so every ru
 same batch), then runs `advisor batch` with per-scenario reports for --jobs 1 and 2 and
 reports scenarios per second and peak memory. Run from the repository root:
 
-    .venv/bin/python bench/national_batch.py [--municipalities 380] [--jobs 1 2]
+    .venv/bin/python bench/national_batch.py [--municipalities 380] [--jobs 1 2] [--reports json,markdown]
 
 The figures are reported, not asserted: see docs/benchmarks.md.
 """
@@ -75,12 +75,12 @@ def generate(path: Path, municipalities: int) -> int:
     return len(rows)
 
 
-def run(csv_path: Path, jobs: int, out: Path) -> tuple[float, float]:
+def run(csv_path: Path, jobs: int, out: Path, reports: str) -> tuple[float, float]:
     advisor = Path(sys.executable).with_name("advisor")
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     subprocess.run(
-        [str(advisor), "batch", str(csv_path), "--output", str(out), "--format", "csv", "--jobs", str(jobs)],
+        [str(advisor), "batch", str(csv_path), "--output", str(out), "--format", "csv", "--jobs", str(jobs), "--reports", reports],
         check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
     )
     seconds = time.perf_counter() - start
@@ -92,6 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--municipalities", type=int, default=380)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--reports", default="json,markdown", help="the reports per scenario (advisor batch --reports)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="advisor-bench-"))
     try:
@@ -99,10 +100,10 @@ def main() -> None:
         n = generate(csv_path, args.municipalities)
         print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
         print(f"batch: {n} scenarios ({args.municipalities} municipalities x {len(CARE_FORMS)} care forms), "
-              "per-scenario JSON and Markdown reports plus summary.csv/json")
+              f"per-scenario reports ({args.reports}) plus the summaries")
         for jobs in args.jobs:
             out = work / f"out-{jobs}"
-            seconds, peak_mb = run(csv_path, jobs, out)
+            seconds, peak_mb = run(csv_path, jobs, out, args.reports)
             files = sum(1 for _ in out.iterdir())
             print(f"--jobs {jobs}: {seconds:6.1f} s, {n / seconds:7.0f} scenarios/s, peak RSS of one process {peak_mb:6.0f} MB, {files} files")
     finally:
