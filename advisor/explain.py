@@ -129,6 +129,7 @@ class WhyNot:
     outweighed_by: list[tuple[str, int]]  # options with a higher score
     flip: dict[str, Any] | None  # a smallest change of answers found that makes it the recommendation
     searched: int  # how many changed answers the search went up to
+    also: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # decisions up to the dimension's that the flip changes too: (dimension, before, after)
 
 
 def resolve_option(kb: KnowledgeBase, text: str) -> tuple[str, str]:
@@ -173,7 +174,23 @@ def why_not(kb: KnowledgeBase, advice: Advice, option_text: str) -> WhyNot:
     return WhyNot(
         dimension, option, recommended, mine.score if mine else None, supporters, blocked,
         [r.rule for r in mine.excluded_by] if mine else [], outweighed, flip, depth,
+        _also_changed(kb, advice, flip, dimension) if flip else [],
     )
+
+
+def _also_changed(kb: KnowledgeBase, advice: Advice, flip: dict[str, Any], dimension: str) -> list[tuple[str, str | None, str | None]]:
+    """The decisions up to `dimension`'s stage that the changed answers change as well, in stage
+    order: where the option is reached only by another instrument or regime, the reader sees it.
+    Both runs are on the answers given (the search does not assume answers either)."""
+    until = last_stage(kb, dimension)
+    own = next(s for s, dims in STAGES.items() if dimension in dims)
+    order = list(STAGES)
+    upstream = [d for s in order[: order.index(own) + 1] for d in STAGES[s] if d != dimension]
+    before, after = (
+        reason_through(kb, answers, advice.as_of, branch=True, until=until, traced=False).recommended()
+        for answers in (advice.answers, {**advice.answers, **flip})
+    )
+    return [(d, before.get(d), after.get(d)) for d in upstream if before.get(d) != after.get(d)]
 
 
 def _search(kb: KnowledgeBase, advice: Advice, dimension: str, option: str) -> tuple[dict | None, int]:

@@ -75,6 +75,19 @@ def test_why_not_finds_the_flip_where_one_exists(kb):
     assert why_not(kb, flipped, "regime_sas").flip == {"contract_value": 750000}
 
 
+def test_why_not_says_when_the_change_takes_another_route(kb):
+    """Core partners in an Open House for dyslexia care come only with own management: the
+    reader is told that the instrument and the regime change too, not only the answers."""
+    advice = advise_file(kb, example("dyslexie_open_house_routine"))
+    result = why_not(kb, advice, "kernpartners")
+    also = {d: (before, after) for d, before, after in result.also}
+    assert also["instrument"] == ("open_house", "eigen_beheer") and "provider_count" not in also
+    shown = runner.invoke(app, ["explain", str(example("dyslexie_open_house_routine")), "--why-not", "kernpartners", "--lang", "en"]).output
+    assert "That also changes: Instrument: Open House → Eigen beheer (own management)" in " ".join(shown.split())
+    same_route = why_not(kb, advise_file(kb, example("kortdurend_verblijf_onder_drempel")), "regime_sas")
+    assert same_route.flip == {"contract_value": 750000} and same_route.also == []  # a higher value: the same instrument
+
+
 def test_why_not_says_so_where_none_exists(kb):
     result = why_not(kb, advise_file(kb, example("friesland_route3_vervoer")), "open_house")
     assert result.flip is None and result.searched == 3

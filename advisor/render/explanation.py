@@ -123,8 +123,17 @@ def why_not_view(kb: KnowledgeBase, result: WhyNot, lang: Lang) -> dict[str, Any
         "outweighed_by": [f"{value(kb, dim, o, lang)} ({w('score', lang)} {s})" for o, s in result.outweighed_by],
         "flip": dict(result.flip) if result.flip else None,
         "flip_text": [f"{fact_name(kb, q, lang)} = {_answer_shown(kb, q, v, lang)}" for q, v in (result.flip or {}).items()],
+        "also_changes": [
+            {"dimension": d, "before": before, "after": after,
+             "text": f"{t(kb.dimensions[d].name, lang)}: {_option_or_none(kb, d, before, lang)} → {_option_or_none(kb, d, after, lang)}"}
+            for d, before, after in result.also
+        ],
         "searched": result.searched,
     }
+
+
+def _option_or_none(kb: KnowledgeBase, dimension: str, option: str | None, lang: Lang) -> str:
+    return value(kb, dimension, option, lang) if option else msg("report.no_advice_yet", lang)
 
 
 def whatif_view(kb: KnowledgeBase, c: Comparison, requested: dict[str, Any], lang: Lang) -> dict[str, Any]:
@@ -318,6 +327,8 @@ def why_not_lines(view: dict, lang: Lang) -> list[str]:
              + (f"; {view['option_name']} {w('score', lang)} {view['score']}" if view["score"] is not None else "")]
     if view["flip"]:
         lines.append(f"{w('flip', lang)}: " + "; ".join(view["flip_text"]))
+        if view["also_changes"]:
+            lines.append(f"{w('flip_also', lang)}: " + "; ".join(c["text"] for c in view["also_changes"]))
     else:
         lines.append(w("no_flip", lang, n=view["searched"]))
     for key, label in (("excluded_by", "excluded_by"), ("outweighed_by", "outweighed"), ("supporters", "supporters")):
