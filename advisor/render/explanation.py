@@ -446,7 +446,13 @@ def mermaid(view: dict) -> str:
 
 
 def _short(text: str, size: int = 48) -> str:
-    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+    """`text` in at most `size` characters, cut at the last space that leaves over half of it
+    (a single long word is cut where it must), with an ellipsis."""
+    if len(text) <= size:
+        return text
+    cut = text[: size - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > size // 2 else cut).rstrip(" ,;:") + "…"
 
 
 def _label(text: str) -> str:
