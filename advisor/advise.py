@@ -255,10 +255,23 @@ def _fork(kb: KnowledgeBase, advice: Advice, question: str, on: dt.date, engine:
 
 
 def _runs(kb: KnowledgeBase, advice: Advice, question: str, on: dt.date, engine: str) -> list:
+    until = _branch_end(kb)
     return [
-        (v, reason_through(kb, {**advice.answers, question: v}, on, engine=engine, branch=True))
+        (v, reason_through(kb, {**advice.answers, question: v}, on, engine=engine, branch=True, until=until))
         for v in candidates(kb, kb.questions[question], on)
     ]
+
+
+@lru_cache(maxsize=8)
+def _branch_end(kb: KnowledgeBase) -> str:
+    """The last stage a branch needs: the last that decides a dimension or holds a rule that ends
+    the advice, derives a fact or presumes an answer. The stages after it (the checks) only warn
+    and advise, which a branch does not show."""
+    order = list(STAGES)
+    needed = {s for s, dims in STAGES.items() if dims} | {
+        r.stage for r in kb.rules if r.rule.then.stop or r.rule.then.derive or r.rule.then.presume
+    }
+    return max(needed, key=order.index)
 
 
 def _most_evidenced(kb: KnowledgeBase, question: str, base: Advice, runs: list, on: dt.date) -> Branch | None:
@@ -384,9 +397,9 @@ def reason_through(
     traced: bool = True,
 ) -> Advice:
     """One run of the stages on these answers: firings, decisions, warnings, missing answers
-    (a `branch` run, one answer of a missing question tried, skips the missing answers; a
-    run `until` a stage ends after it, see last_stage; a run not `traced` records no trace,
-    for a search that reads only the decisions)."""
+    (a `branch` run, one answer of a missing question tried, skips the warnings, the advice
+    and the missing answers; a run `until` a stage ends after it, see last_stage; a run not
+    `traced` records no trace, for a search that reads only the decisions)."""
     result = Advice(name, path, on, kb.sources.reviewed, dict(answers))
     for question, value in (assumed or {}).items():
         result.trace.assumed(question, value)
@@ -425,6 +438,8 @@ def reason_through(
                     result.trace.decided(stage, dim, decision.recommended)
         if stage == until:
             break
+    if branch:
+        return result
     for rule_id in fired:
         then = kb.rule[rule_id].rule.then
         if then.warning:
@@ -433,7 +448,7 @@ def reason_through(
             result.advice.append(reason(kb, rule_id, on))
     severity = ["high", "medium", "low", "info"]
     result.warnings.sort(key=lambda w: severity.index(w.severity))
-    if not branch and result.status != "out_of_scope":  # outside the knowledge, no answer would bring advice
+    if result.status != "out_of_scope":  # outside the knowledge, no answer would bring advice
         result.missing = missing_answers(kb, answers, index, fired, reached, on)
     return result
 
