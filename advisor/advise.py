@@ -244,7 +244,7 @@ def _routes(c: Conditional) -> list:
 def _refork(kb: KnowledgeBase, base: Advice, c: Conditional, assumed: dict, on: dt.date, engine: str) -> Conditional:
     """The advice per answer of `c.question`, given what is assumed about the other questions."""
     others = {q: v for q, v in assumed.items() if q != c.question}
-    context = reason_through(kb, {**base.answers, **others}, on, engine=engine)
+    context = reason_through(kb, {**base.answers, **others}, on, engine=engine, branch=True, until=_branch_end(kb))  # read for its answers and presumptions
     branches = _fork(kb, context, c.question, on, engine)
     return Conditional(c.question, tuple(branches), c.likely) if len(branches) > 1 else c
 
