@@ -406,6 +406,7 @@ def reason_through(
     facts = to_facts(answers)
     index = index_facts(facts)
     fired: list[str] = []
+    speaking: dict[str, list[str]] = {}  # per dimension, the fired rules that speak to it
     reached: list[str] = []
 
     def add(fact) -> None:
@@ -420,17 +421,18 @@ def reason_through(
             for fact in firing.asserted:
                 add(fact)
             fired.append(firing.rule)
+            for dim in kb.speaks_to[firing.rule]:
+                speaking.setdefault(dim, []).append(firing.rule)
             if kb.rule[firing.rule].rule.then.stop:
                 result.status = "out_of_scope"
         if result.status == "out_of_scope":
             # Outside the knowledge: decide only what the rules that did fire speak to (the regime
             # of an ordinary service, say), and nothing by default.
-            spoken = {dim for rule in fired for dim, _, _ in kb.effects[rule]}
-            for dim in (d for dims in STAGES.values() for d in dims if d in spoken):
-                result.decisions.append(decide(kb, dim, fired, index, on))
+            for dim in (d for dims in STAGES.values() for d in dims if d in speaking):
+                result.decisions.append(decide(kb, dim, speaking[dim], index, on))
             break
         for dim in dimensions:
-            decision = decide(kb, dim, fired, index, on)
+            decision = decide(kb, dim, speaking.get(dim, ()), index, on)
             result.decisions.append(decision)
             if decision.recommended:
                 add((dim, decision.recommended))

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterable
 
 from advisor.i18n import LANGS, money
 from advisor.knowledge import KnowledgeBase
@@ -77,13 +78,13 @@ def fill(kb: KnowledgeBase, text: Text, on: dt.date) -> Text:
     return Text(**values)
 
 
-def decide(kb: KnowledgeBase, dimension: str, fired: list[str], facts: dict, on: dt.date) -> DimensionDecision:
-    """Weigh every fired rule that speaks about `dimension`.
+def decide(kb: KnowledgeBase, dimension: str, speaking: Iterable[str], facts: dict, on: dt.date) -> DimensionDecision:
+    """Weigh the rules that fired and speak about `dimension` (`speaking`, in the order they fired).
 
     The decision depends only on those rules, the care form and law (for the figures) and the
     date, so it is worked out once per such combination: the runs of one advice, and similar
     scenarios of a batch, share it. Nothing changes a decision once it is made."""
-    speaking = tuple(r for r in fired if dimension in kb.speaks_to[r])
+    speaking = tuple(speaking)
     care_form = next(iter(facts.get("care_form", ())), None)
     law = next(iter(facts.get("law", ())), None)
     return _decide(kb, dimension, speaking, care_form, law, on)
