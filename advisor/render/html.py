@@ -4,6 +4,7 @@ to PDF. The template is in templates/; every text in it comes from the view or t
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Iterable, Iterator
 
@@ -64,25 +65,71 @@ def environment() -> Environment:
     env.globals["undecided"] = undecided
     env.globals["today"] = today
     env.globals["reason"] = _reason
+    env.globals["decision"] = _decision
+    env.globals["steps"] = _steps
     return env
 
 
-_REASONS: dict[tuple, Markup] = {}
-REASONS_SIZE = 4096  # rendered reason blocks kept; cleared when full, so memory stays flat over a batch
+class _Blocks:
+    """Blocks a macro renders, each once per key and then reused: a key holds every value the
+    block shows, so equal keys give equal blocks. At most `size` are kept, the least recently
+    used going first, so memory stays flat over a batch."""
+
+    def __init__(self, template: str, macro: str, size: int):
+        self.template, self.macro, self.size = template, macro, size
+        self.blocks: OrderedDict[tuple, Markup] = OrderedDict()
+
+    def get(self, key: tuple, *args) -> Markup:
+        block = self.blocks.get(key)
+        if block is None:
+            render = getattr(environment().get_template(self.template).module, self.macro)
+            block = self.blocks[key] = render(*args)
+            if len(self.blocks) > self.size:
+                self.blocks.popitem(last=False)
+        else:
+            self.blocks.move_to_end(key)
+        return block
+
+
+# A report has about 29 reason blocks, most of them the same rules' as in the reports before.
+_REASONS = _Blocks("_reason.html.j2", "reason", 4096)
+# A report has 11 decision sections; most come back in later reports (the instrument's seldom,
+# hence the least recently used go first rather than all at once).
+_DECISIONS = _Blocks("_decision.html.j2", "decision", 1024)
+# A report lists about 40 rule firings, out of some hundreds a knowledge base can show.
+_STEPS = _Blocks("_step.html.j2", "step", 4096)
+
+
+def _reason_key(r: dict) -> tuple:
+    """The texts the block of a reason shows."""
+    return (r["title"], r["text"], r["since_report"], r["check_with_lawyer"],
+            tuple([f["text"] for f in r["figures"]]), tuple(r["sources"]))
 
 
 def _reason(r: dict, lang: str, severity: str | None = None) -> Markup:
-    """A reason's block, as the macro in _reason.html.j2 renders it. The block depends only on
-    the texts the macro reads, and the same reasons come back report after report (29 blocks a
-    report, most of them the same rules'), so each is rendered once."""
-    key = (lang, severity, r["title"], r["text"], r["since_report"], r["check_with_lawyer"],
-           tuple(f["text"] for f in r["figures"]), tuple(r["sources"]))
-    block = _REASONS.get(key)
-    if block is None:
-        if len(_REASONS) >= REASONS_SIZE:
-            _REASONS.clear()
-        block = _REASONS[key] = environment().get_template("_reason.html.j2").module.reason(r, lang, severity)
-    return block
+    """A reason's block, as the macro in _reason.html.j2 renders it."""
+    return _REASONS.get((lang, severity, *_reason_key(r)), r, lang, severity)
+
+
+def _decision(d: dict, lang: str) -> Markup:
+    """A decision's section, as the macro in _decision.html.j2 renders it. Its key holds what
+    the section shows: each option's reasons by their texts, its score as the text shown (1 and
+    1.0 are equal keys but differ on the page), the deciding questions only where the section
+    names them (no advice)."""
+    key = (
+        lang, d["dimension"], d["name"], d["recommended"], d["recommended_name"], d["definition"],
+        d["provisional"], d["assumed"], d["close_call"], tuple(d["missing_text"]) if d["recommended"] is None else (),
+        tuple([(o["option"], o["name"], str(o["score"]), o["excluded"],
+                tuple(map(_reason_key, o["for"])), tuple(map(_reason_key, o["against"]))) for o in d["options"]]),
+        tuple([(tuple(g["options"]), g["reason"]["title"]) for g in d["excluded"]]),
+        tuple([(f["text"], f["source"]) for f in d["context"]]),
+    )
+    return _DECISIONS.get(key, d, lang)
+
+
+def _steps(steps: list[dict]) -> Markup:
+    """The items of the trace's list, each as the macro in _step.html.j2 renders it."""
+    return Markup().join(_STEPS.get((s["title"], s["stage_name"], s["rule"]), s) for s in steps)
 
 
 def render(view: dict) -> str:
