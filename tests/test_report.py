@@ -4,6 +4,7 @@ browser shows and prints."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 from pathlib import Path
@@ -84,6 +85,28 @@ def test_html_escapes_the_users_text(kb, tmp_path):
     path.write_text("scenario: '<script>alert(1)</script> & co'\nanswers:\n  care_form: dagbesteding\n", encoding="utf-8")
     page = render.to_string(advise_file(kb, path), kb, "html", "nl")
     assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+def test_html_blocks_kept_from_earlier_reports_read_as_if_rendered_afresh(kb):
+    """Sections, reasons and trace items are rendered once and reused in the reports after:
+    every report of the examples, in both languages and several dates, reads the same after
+    all the others as rendered alone. (A text the blocks show that their key leaves out would
+    bring an earlier report's text into a later one.)"""
+    from advisor.render import html, view
+
+    caches = (html._REASONS, html._DECISIONS, html._STEPS)
+    views = [
+        view.build(advise_file(kb, path, on), kb, lang)
+        for path in sorted(EXAMPLES.glob("*.yaml"))
+        for on in (None, dt.date(2016, 6, 1))
+        for lang in ("nl", "en")
+    ]
+    reused = [html.render(v) for v in views]
+    assert sum(len(c.blocks) for c in caches) > 0
+    for v, page in zip(views, reused):
+        for c in caches:
+            c.blocks.clear()
+        assert html.render(v) == page, v["scenario"]
 
 
 def test_advise_writes_html(tmp_path):
