@@ -17,11 +17,24 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def imap(func: Callable, items: list, processes: int, init: Callable, initargs: tuple) -> Iterator[Any]:
-    """func over items in `processes` worker processes, results in input order."""
+    """func over items in `processes` worker processes, results in input order.
+
+    A run that gets every result closes the pool and waits for the workers to finish their
+    queue; only a run cut short (Ctrl-C, --fail-fast, an error) terminates them. Terminating
+    a pool whose workers are idle could leave one waiting forever on the lock of the task
+    queue, which the pool takes over while it stops them, after every report was written."""
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     chunk = max(1, min(64, len(items) // (processes * 8)))
-    with context.Pool(processes, initializer=_start, initargs=(os.getpid(), init, initargs)) as pool:
+    pool = context.Pool(processes, initializer=_start, initargs=(os.getpid(), init, initargs))
+    try:
         yield from pool.imap(_guarded(func), items, chunksize=chunk)
+    except BaseException:  # also the generator closed early
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
 
 
 @contextmanager
