@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from advisor import conditions
 from advisor.advise import Advice, candidates, last_stage, reason_through
@@ -129,7 +129,7 @@ class WhyNot:
     outweighed_by: list[tuple[str, int]]  # options with a higher score
     flip: dict[str, Any] | None  # a smallest change of answers found that makes it the recommendation
     searched: int  # how many changed answers the search went up to
-    also: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # decisions up to the dimension's that the flip changes too: (dimension, before, after)
+    also: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # other decisions the flip changes: (dimension, before, after)
 
 
 def resolve_option(kb: KnowledgeBase, text: str) -> tuple[str, str]:
@@ -179,18 +179,15 @@ def why_not(kb: KnowledgeBase, advice: Advice, option_text: str) -> WhyNot:
 
 
 def _also_changed(kb: KnowledgeBase, advice: Advice, flip: dict[str, Any], dimension: str) -> list[tuple[str, str | None, str | None]]:
-    """The decisions up to `dimension`'s stage that the changed answers change as well, in stage
-    order: where the option is reached only by another instrument or regime, the reader sees it.
-    Both runs are on the answers given (the search does not assume answers either)."""
-    until = last_stage(kb, dimension)
-    own = next(s for s, dims in STAGES.items() if dimension in dims)
-    order = list(STAGES)
-    upstream = [d for s in order[: order.index(own) + 1] for d in STAGES[s] if d != dimension]
+    """The other decisions the changed answers change as well, in stage order: where the option
+    is reached only by another instrument or regime, the reader sees it, and what follows from
+    it. Both runs are on the answers given (the search does not assume answers either)."""
     before, after = (
-        reason_through(kb, answers, advice.as_of, branch=True, until=until, traced=False).recommended()
+        reason_through(kb, answers, advice.as_of, branch=True, traced=False).recommended()
         for answers in (advice.answers, {**advice.answers, **flip})
     )
-    return [(d, before.get(d), after.get(d)) for d in upstream if before.get(d) != after.get(d)]
+    dimensions = [d for dims in STAGES.values() for d in dims if d != dimension]
+    return [(d, before.get(d), after.get(d)) for d in dimensions if before.get(d) != after.get(d)]
 
 
 def _search(kb: KnowledgeBase, advice: Advice, dimension: str, option: str) -> tuple[dict | None, int]:
@@ -247,11 +244,21 @@ def _search(kb: KnowledgeBase, advice: Advice, dimension: str, option: str) -> t
                 trial = {**changes, q: v}
                 m = margin({**base, **trial})
                 if m is None:
-                    return trial, size
+                    return _without_needless(trial, lambda t: margin({**base, **t}) is None), size
                 found.append((m, trial))
         found.sort(key=lambda x: (-x[0], repr(sorted(x[1].items(), key=str))))
         beam = found[:BEAM]
     return None, MAX_CHANGES
+
+
+def _without_needless(changes: dict[str, Any], works: Callable[[dict], bool]) -> dict[str, Any]:
+    """`changes` without each changed answer that it still `works` without (the beam extends the
+    most promising change, which may carry an answer another pair does not need)."""
+    for question in list(changes):
+        fewer = {q: v for q, v in changes.items() if q != question}
+        if fewer and works(fewer):
+            changes = fewer
+    return changes
 
 
 def _bearing(kb: KnowledgeBase, dimension: str, on: dt.date, stages: list[str]) -> set[str]:

@@ -82,10 +82,19 @@ def test_why_not_says_when_the_change_takes_another_route(kb):
     result = why_not(kb, advice, "kernpartners")
     also = {d: (before, after) for d, before, after in result.also}
     assert also["instrument"] == ("open_house", "eigen_beheer") and "provider_count" not in also
+    assert also["contract_form"][1] == "vast_budget"  # and what follows from it, later stages included
     shown = runner.invoke(app, ["explain", str(example("dyslexie_open_house_routine")), "--why-not", "kernpartners", "--lang", "en"]).output
     assert "That also changes: Instrument: Open House → Eigen beheer (own management)" in " ".join(shown.split())
     same_route = why_not(kb, advise_file(kb, example("kortdurend_verblijf_onder_drempel")), "regime_sas")
-    assert same_route.flip == {"contract_value": 750000} and same_route.also == []  # a higher value: the same instrument
+    assert same_route.flip == {"contract_value": 750000}
+    assert "instrument" not in {d for d, _, _ in same_route.also}  # a higher value: the same instrument
+
+
+def test_the_change_found_carries_no_answer_it_works_without(kb):
+    """The beam extends the most promising change; a third answer it carried along, which the
+    option does not need, is dropped (area-based and own staff are enough for a fixed budget)."""
+    result = why_not(kb, advise_file(kb, example("jeugd_ggz_dialoog_gemengd")), "vast_budget")
+    assert result.flip == {"area_based": True, "own_organisation": "own_staff"}
 
 
 def test_why_not_says_so_where_none_exists(kb):

@@ -176,7 +176,7 @@ def to_string(view: dict, fmt: str) -> str:
         text = ""
         if "why_not" in view:
             text += f"# {w('why_not', lang)}: {view['why_not']['option_name']}\n\n"
-            text += "\n".join(f"- {line}" for line in why_not_lines(view["why_not"], lang)) + "\n\n"
+            text += "\n".join(line if line.startswith("  - ") else f"- {line}" for line in why_not_lines(view["why_not"], lang)) + "\n\n"
         return text + trace_markdown(view)
     buffer = io.StringIO()
     console = Console(file=buffer, width=100, color_system=None)
@@ -323,7 +323,7 @@ def why_not_text(view: dict, console: Console) -> None:
 def why_not_lines(view: dict, lang: Lang) -> list[str]:
     if view["recommended"] == view["option"]:
         return [w("is_recommended", lang)]
-    lines = [f"{view['dimension_name']}: {w('recommended', lang)} {view['recommended_name'] or '—'}"
+    lines = [f"{view['dimension_name']}: {w('recommended', lang)} {view['recommended_name'] or msg('report.no_advice_yet', lang)}"
              + (f"; {view['option_name']} {w('score', lang)} {view['score']}" if view["score"] is not None else "")]
     if view["flip"]:
         lines.append(f"{w('flip', lang)}: " + "; ".join(view["flip_text"]))
@@ -452,7 +452,16 @@ def _short(text: str, size: int = 48) -> str:
         return text
     cut = text[: size - 1]
     space = cut.rfind(" ")
-    return (cut[:space] if space > size // 2 else cut).rstrip(" ,;:") + "…"
+    words = (cut[:space] if space > size // 2 else cut).split(" ")
+    while len(words) > 1 and (words[-1].lower() in _DANGLING or not words[-1].strip(",;:—–-")):
+        words.pop()  # not ending on a dash or a word that leads into what was cut
+    return " ".join(words).rstrip(",;:") + "…"
+
+
+_DANGLING = {  # words that lead into what follows them, in both languages
+    "a", "an", "the", "of", "to", "and", "or", "for", "by", "at", "as", "with", "without", "from", "in", "on",
+    "de", "het", "een", "van", "en", "of", "voor", "door", "aan", "als", "met", "zonder", "uit", "in", "op", "bij",
+}
 
 
 def _label(text: str) -> str:
