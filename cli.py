@@ -493,6 +493,11 @@ def batch(
             from advisor.render.batch import show
 
             show(results, kb, lang.value, out)
+        if output:  # on standard error, after the table: standard output stays the table, CSV or JSON lines
+            said = msg("batch.written", folder=output, reports=", ".join(reports)) if reports else msg("batch.written_none", folder=output)
+            err.print(markup(said), soft_wrap=True)
+        elif reports != list(REPORTS):
+            err.print(markup(msg("batch.reports_unused")), soft_wrap=True)
         if problems or any(r.failed for r in results):
             raise typer.Exit(EXIT_FAILED)
 

@@ -355,6 +355,9 @@ def test_reports_json_writes_only_the_json_reports_and_the_summaries(tmp_path):
     report = json.loads((out / "varianten-hh-open-house.json").read_text(encoding="utf-8"))
     assert report["decisions"][0]["recommended"] == "open_house"
     assert "7 scenario's: 7 geadviseerd" in result.output  # the table as without --reports
+    assert f"Geschreven in {out}: json per scenario, en summary.csv, .json, .md en .html" in " ".join(result.stderr.split())
+    none = runner.invoke(app, ["batch", str(MATRIX), "--output", str(out), "--reports", "none", "--lang", "en", "--format", "csv"])
+    assert f"Written to {out}: only summary.csv" in " ".join(none.stderr.split()) and "Written" not in none.stdout
 
 
 def test_names_in_any_case_with_spaces_or_the_option_repeated_mean_the_same(tmp_path):
@@ -424,6 +427,8 @@ def test_reports_without_output_is_accepted_and_writes_nothing_like_strategy_for
     result = runner.invoke(app, ["batch", str(MATRIX), "--format", "csv", "--reports", "json"])
     assert result.exit_code == 0 and result.stdout == plain.stdout
     assert list(tmp_path.iterdir()) == []
+    assert "--reports doet alleen iets met --output: er zijn geen rapporten geschreven" in result.stderr
+    assert "--reports" not in plain.stderr
     assert runner.invoke(app, ["batch", str(MATRIX), "--reports", "pdf"]).exit_code == 2  # still checked
 
 
