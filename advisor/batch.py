@@ -290,7 +290,7 @@ def _work(job: Job) -> tuple[dict[str, Any] | None, list[Problem]]:
         advice = _advise(kb, job, settings["as_of"])
     except InputError as err:
         return None, err.problems
-    if settings["output"] and settings["reports"]:
+    if settings["output"]:
         folder = settings["output"]
         for fmt, text in render.reports(advice, kb, settings["lang"], settings["reports"]).items():
             write_atomic(folder / f"{job.name}.{SUFFIX[fmt]}", text, folder_made=True)

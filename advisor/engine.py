@@ -162,7 +162,6 @@ class Ruleset:
 
     def _post(self, run: _Run, batch: list[Fact]) -> None:
         text = self._json(batch)
-        run.posted.extend(batch)
         run.messages.append(text)
         engine = self._durable._handle
         posted = _native.assert_facts(engine, text)
@@ -212,7 +211,6 @@ class _Run:
         self.fired: set[str] = set()
         self.firings: list[Firing] = []
         self.new: list[Fact] = []
-        self.posted: list[Fact] = []
         self.messages: list[str] = []  # the JSON of each batch posted, for the retraction
         self.error: Exception | None = None
 

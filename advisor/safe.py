@@ -19,7 +19,8 @@ from rich.markup import escape
 # Bidirectional overrides and isolates reorder what a reader sees ("Trojan Source").
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029" + _BIDI + "]")
-_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029" + _BIDI + "]")  # json.dumps escapes the rest
+_IN_JSON_ONLY = "".join(map(chr, range(0x7F, 0xA0))) + "\u2028\u2029" + _BIDI  # json.dumps escapes the rest
+_IN_JSON = re.compile(f"[{_IN_JSON_ONLY}]")
 _SPACE = re.compile(r"\s+")
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>|#])")
 FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their full-width forms
@@ -112,8 +113,7 @@ def _after_digit(raw: bytes, part: bytes) -> bool:
 
 # What _IN_JSON matches, in UTF-8, by first byte: each has as many bytes as the others that share it.
 _ENCODED: dict[int, set[bytes]] = {}
-for _code in [*range(0x7F, 0xA0), 0x2028, 0x2029, *map(ord, _BIDI)]:
-    _form = chr(_code).encode("utf-8")
+for _form in map(str.encode, _IN_JSON_ONLY):
     _ENCODED.setdefault(_form[0], set()).add(_form)
 
 
